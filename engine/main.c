@@ -1,0 +1,390 @@
+/* vigil's command line: a superset of the lua 5.4 interpreter (-e, -l, -i, -v, -E, -W,
+ * -, --, LUA_INIT) plus --db and the subcommands (vigil init ...).
+ * Exit status: 0 success, 1 a failure of the work, 2 a usage error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "dbinit.h"
+#include "host.h"
+#include "lauxlib.h"
+#include "lua.h"
+#include "lualib.h"
+#include "paths.h"
+#include "repl.h"
+
+enum { EXIT_OK = 0, EXIT_WORK = 1, EXIT_USAGE = 2 };
+
+/* What the lua-compatible part of the command line asked for. */
+struct cli {
+    int argc;
+    char **argv;
+    int script;          /* index of the script in argv, 0 when there is none */
+    int has_e;           /* some -e */
+    int has_i;           /* -i */
+    int has_v;           /* -v (or -i) */
+    int ignore_env;      /* -E */
+    const char *db;      /* --db PATH */
+};
+
+/* Prints the usage of vigil on f. */
+static void print_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: vigil [options] [script [args]]\n"
+        "       vigil COMMAND [options]\n"
+        "Options (those of lua 5.4, plus vigil's):\n"
+        "  -e stat      execute string 'stat'\n"
+        "  -i           enter interactive mode after executing 'script'\n"
+        "  -l mod       require library 'mod' into global 'mod'\n"
+        "  -l g=mod     require library 'mod' into global 'g'\n"
+        "  -v           show version information\n"
+        "  -E           ignore environment variables (LUA_INIT, LUA_PATH, LUA_CPATH)\n"
+        "  -W           turn warnings on\n"
+        "  --           stop handling options\n"
+        "  -            stop handling options and execute stdin\n"
+        "  --db PATH    the default database `db` (else $VIGIL_DB, else ./vigil.db)\n"
+        "  --help       show this help\n"
+        "  --version    show the versions of vigil, Lua and SQLite\n"
+        "Commands:\n"
+        "  init [--db PATH] [--datasets DIR] [--force] [--quiet]\n"
+        "               build the database from the shipped datasets (schema + CSV)\n"
+        "With no script, vigil reads Lua from stdin, or starts a REPL on a terminal.\n"
+        "Reference: docs/reference.md\n");
+}
+
+/* Prints a usage error ("vigil: msg") and the usage on stderr; returns EXIT_USAGE. */
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s: ", host_progname);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    print_usage(stderr);
+    return EXIT_USAGE;
+}
+
+/* Parses the lua-style options into cli.  Returns -1 to go on, or an exit status
+ * (usage error, --help, --version). */
+static int collect_args(struct cli *cli)
+{
+    char **argv = cli->argv;
+    int i;
+    for (i = 1; i < cli->argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-')
+            break;                       /* the script */
+        if (strcmp(a, "-") == 0)
+            break;                       /* stdin as the script */
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(a, "--help") == 0) {
+            print_usage(stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(a, "--version") == 0) {
+            printf("vigil %s (%s, SQLite %s)\n", VIGIL_VERSION, LUA_RELEASE, sqlite3_libversion());
+            return EXIT_OK;
+        }
+        if (strcmp(a, "--db") == 0 || strncmp(a, "--db=", 5) == 0) {
+            if (a[4] == '=')
+                cli->db = a + 5;
+            else if (i + 1 < cli->argc)
+                cli->db = argv[++i];
+            else
+                return usage_error("'%s' needs argument", a);
+            continue;
+        }
+        switch (a[1]) {
+        case 'E':
+        case 'W':
+        case 'i':
+        case 'v':
+            if (a[2] != '\0')
+                return usage_error("unrecognized option '%s'", a);
+            if (a[1] == 'E')
+                cli->ignore_env = 1;
+            else if (a[1] == 'i')
+                cli->has_i = cli->has_v = 1;
+            else if (a[1] == 'v')
+                cli->has_v = 1;
+            break;
+        case 'e':
+        case 'l':
+            if (a[1] == 'e')
+                cli->has_e = 1;
+            if (a[2] == '\0') {
+                i++;
+                if (i >= cli->argc || argv[i][0] == '-')
+                    return usage_error("'%s' needs argument", a);
+            }
+            break;
+        default:
+            return usage_error("unrecognized option '%s'", a);
+        }
+    }
+    cli->script = i < cli->argc ? i : 0;
+    return -1;
+}
+
+/* Creates the global `arg`: the script at 0, its arguments at 1.., the interpreter and
+ * its options at negative indices (at 0 and up when there is no script). */
+static void create_arg_table(lua_State *L, const struct cli *cli)
+{
+    int script = cli->script;
+    lua_createtable(L, cli->argc - script - 1 > 0 ? cli->argc - script - 1 : 0, script + 1);
+    for (int i = 0; i < cli->argc; i++) {
+        lua_pushstring(L, cli->argv[i]);
+        lua_rawseti(L, -2, i - script);
+    }
+    lua_setglobal(L, "arg");
+}
+
+/* Runs LUA_INIT_5_4 or LUA_INIT: "@file" runs a file, anything else is a chunk. */
+static int run_lua_init(lua_State *L)
+{
+    const char *name = "=LUA_INIT_5_4";
+    const char *init = getenv(name + 1);
+    if (init == NULL) {
+        name = "=LUA_INIT";
+        init = getenv(name + 1);
+    }
+    if (init == NULL)
+        return LUA_OK;
+    if (init[0] == '@') {
+        int status = luaL_loadfile(L, init + 1);
+        if (status == LUA_OK)
+            status = host_docall(L, 0, 0);
+        return host_report(L, status);
+    }
+    return host_dostring(L, init, name);
+}
+
+/* Runs -e, -l and -W in their order on the command line. */
+static int run_options(lua_State *L, const struct cli *cli)
+{
+    int last = cli->script ? cli->script : cli->argc;
+    for (int i = 1; i < last; i++) {
+        const char *a = cli->argv[i];
+        if (strcmp(a, "--db") == 0) {
+            i++;
+            continue;
+        }
+        if (a[0] != '-' || (a[1] != 'e' && a[1] != 'l' && a[1] != 'W'))
+            continue;
+        if (a[1] == 'W') {
+            lua_warning(L, "@on", 0);
+            continue;
+        }
+        const char *extra = a[2] ? a + 2 : cli->argv[++i];
+        int status;
+        if (a[1] == 'e') {
+            status = host_dostring(L, extra, "=(command line)");
+        } else {
+            /* -l mod, -l g=mod; as lua 5.4, "mod-suffix" goes into global "mod" */
+            char *spec = strdup(extra);
+            if (spec == NULL)
+                return luaL_error(L, "not enough memory");
+            char *mod = strchr(spec, '=');
+            char *glob = spec;
+            if (mod) {
+                *mod++ = '\0';
+            } else {
+                mod = spec;
+                glob = strdup(spec);
+                char *suffix = glob ? strchr(glob, '-') : NULL;
+                if (suffix)
+                    *suffix = '\0';
+            }
+            status = glob ? host_dolibrary(L, glob, mod) : LUA_ERRMEM;
+            if (glob != spec)
+                free(glob);
+            free(spec);
+        }
+        if (status != LUA_OK)
+            return status;
+    }
+    return LUA_OK;
+}
+
+/* Runs the script (a file, or stdin for "-") with its arguments as varargs. */
+static int run_script(lua_State *L, const struct cli *cli)
+{
+    const char *fname = cli->argv[cli->script];
+    if (strcmp(fname, "-") == 0 && strcmp(cli->argv[cli->script - 1], "--") != 0)
+        fname = NULL;
+    int status = luaL_loadfile(L, fname);
+    if (status == LUA_OK) {
+        int n = cli->argc - cli->script - 1;
+        luaL_checkstack(L, n + 3, "too many arguments to script");
+        for (int i = 1; i <= n; i++)
+            lua_pushstring(L, cli->argv[cli->script + i]);
+        status = host_docall(L, n, LUA_MULTRET);
+    }
+    return host_report(L, status);
+}
+
+/* The interpreter's work inside a protected call.  Argument 1: the cli as light
+ * userdata.  Returns true when everything succeeded. */
+static int interpreter_main(lua_State *L)
+{
+    const struct cli *cli = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    luaL_checkversion(L);
+    if (cli->has_v) {
+        fputs(LUA_COPYRIGHT "\n", stdout);
+        fflush(stdout);
+    }
+    create_arg_table(L, cli);
+    if (!cli->ignore_env && run_lua_init(L) != LUA_OK)
+        return 0;
+    if (run_options(L, cli) != LUA_OK)
+        return 0;
+    if (cli->script && run_script(L, cli) != LUA_OK)
+        return 0;
+    if (cli->has_i) {
+        repl_run(L);
+    } else if (cli->script == 0 && !cli->has_e && !cli->has_v) {
+        if (isatty(STDIN_FILENO)) {
+            fputs(LUA_COPYRIGHT "\n", stdout);
+            printf("vigil %s — type Lua; the database is `db`\n", VIGIL_VERSION);
+            repl_run(L);
+        } else {
+            int status = luaL_loadfile(L, NULL);
+            if (status == LUA_OK)
+                status = host_docall(L, 0, 0);
+            if (host_report(L, status) != LUA_OK)
+                return 0;
+        }
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* Fills config from the --db option, the environment and where the executable is. */
+static void make_config(struct host_config *config, const char *db_option, int ignore_env,
+                        char *share, size_t share_size)
+{
+    config->db_path = paths_default_db(db_option, getenv("VIGIL_DB"), &config->db_source);
+    char exe_dir[4096];
+    int have_exe = paths_exe_dir(exe_dir, sizeof exe_dir) == 0;
+    config->share_dir = paths_share_dir(getenv("VIGIL_HOME"), have_exe ? exe_dir : NULL,
+                                        VIGIL_DATADIR, share, share_size) == 0 ? share : NULL;
+    config->ignore_env = ignore_env;
+}
+
+/* Runs vigil as the lua interpreter. */
+static int run_interpreter(int argc, char **argv)
+{
+    struct cli cli = {.argc = argc, .argv = argv};
+    int rc = collect_args(&cli);
+    if (rc >= 0)
+        return rc;
+    char share[4096];
+    struct host_config config;
+    make_config(&config, cli.db, cli.ignore_env, share, sizeof share);
+    lua_State *L = host_open(&config);
+    if (L == NULL)
+        return EXIT_WORK;
+    lua_pushcfunction(L, interpreter_main);
+    lua_pushlightuserdata(L, &cli);
+    int status = lua_pcall(L, 1, 1, 0);
+    int ok = status == LUA_OK && lua_toboolean(L, -1);
+    host_report(L, status);
+    lua_close(L);
+    return ok ? EXIT_OK : EXIT_WORK;
+}
+
+/* vigil init [--db PATH] [--datasets DIR] [--force] [--quiet] */
+static int command_init(int argc, char **argv)
+{
+    const char *db_option = NULL, *datasets = NULL;
+    struct dbinit_options opt = {0};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--force") == 0)
+            opt.force = 1;
+        else if (strcmp(a, "--quiet") == 0)
+            opt.quiet = 1;
+        else if (strcmp(a, "--help") == 0) {
+            printf("usage: vigil init [--db PATH] [--datasets DIR] [--force] [--quiet]\n"
+                   "Builds the database (default: --db, $VIGIL_DB, ./vigil.db) from DIR/schema.sql\n"
+                   "and DIR/TABLE.csv (default DIR: the shipped datasets), all or nothing.\n");
+            return EXIT_OK;
+        } else if ((strcmp(a, "--db") == 0 || strcmp(a, "--datasets") == 0) && i + 1 < argc) {
+            if (a[2] == 'd' && a[3] == 'b')
+                db_option = argv[++i];
+            else
+                datasets = argv[++i];
+        } else if (strncmp(a, "--db=", 5) == 0)
+            db_option = a + 5;
+        else if (strncmp(a, "--datasets=", 11) == 0)
+            datasets = a + 11;
+        else {
+            fprintf(stderr, "%s init: unrecognized or incomplete option '%s'\n"
+                            "usage: vigil init [--db PATH] [--datasets DIR] [--force] [--quiet]\n",
+                    host_progname, a);
+            return EXIT_USAGE;
+        }
+    }
+    char share[4096], dir[4096];
+    struct host_config config;
+    make_config(&config, db_option, 0, share, sizeof share);
+    if (datasets == NULL) {
+        if (config.share_dir == NULL || paths_join(dir, sizeof dir, config.share_dir, "datasets") != 0) {
+            host_message("init: the shipped datasets were not found (give --datasets DIR or set VIGIL_HOME)");
+            return EXIT_WORK;
+        }
+        datasets = dir;
+    }
+    opt.db_path = config.db_path;
+    opt.datasets_dir = datasets;
+    char err[1024] = "";
+    int rc = dbinit_build(&opt, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "%s init: %s\n", host_progname, err);
+        return rc == 2 ? EXIT_USAGE : EXIT_WORK;
+    }
+    if (!opt.quiet)
+        fprintf(stderr, "%s init: built %s from %s\n", host_progname, opt.db_path, datasets);
+    return EXIT_OK;
+}
+
+/* A subcommand: vigil NAME ... */
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+    {"init", command_init},
+    {NULL, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    /* vigil's SQLite is used from one thread; no mutexes or memory statistics. */
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (argc < 1 || argv[0] == NULL) {
+        static char *fallback[] = {"vigil", NULL};
+        argc = 1;
+        argv = fallback;
+    }
+    int rc;
+    const struct command *cmd = NULL;
+    if (argc > 1)
+        for (const struct command *c = commands; c->name; c++)
+            if (strcmp(argv[1], c->name) == 0)
+                cmd = c;
+    rc = cmd ? cmd->run(argc, argv) : run_interpreter(argc, argv);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        host_message("error writing to stdout");
+        rc = rc ? rc : EXIT_WORK;
+    }
+    return rc;
+}

@@ -1,0 +1,10 @@
+/* The C modules compiled into vigil; only host.c preloads them. */
+#ifndef VIGIL_MODULES_H
+#define VIGIL_MODULES_H
+
+#include "lua.h"
+
+int luaopen_vigil_db(lua_State *L);    /* engine/ldb.c: require "vigil.db" */
+int luaopen_vigil_core(lua_State *L);  /* engine/lcore.c: require "vigil.core" */
+
+#endif

@@ -1,0 +1,12 @@
+/* Runs every group of C unit tests and prints the TAP plan at the end. */
+#include "unit.h"
+
+#include <stdio.h>
+
+int main(void)
+{
+    test_paths();
+    test_csvload();
+    printf("1..%d\n", unit_count());
+    return unit_failures() ? 1 : 0;
+}
