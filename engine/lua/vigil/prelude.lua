@@ -79,6 +79,23 @@ setmetatable(default_db, {
 
 db = default_db
 
+-- The library's other modules are globals loaded on first use (start-up stays as fast as
+-- lua's): `plot` is require "vigil.plot" the first time a chunk reads it. A script that
+-- sets its own metatable on _G can still require them.
+local lazy_globals = { csv = "vigil.csv", plot = "vigil.plot", trend = "vigil.trend",
+                       report = "vigil.report" }
+setmetatable(_G, {
+  __index = function(globals, name)
+    local module = lazy_globals[name]
+    if module and package.preload[module] then
+      local value = require(module)
+      rawset(globals, name, value)
+      return value
+    end
+    return nil
+  end,
+})
+
 vigil = {
   version = core.version,
   lua_version = core.lua_version,
