@@ -339,13 +339,18 @@ void csvdiag_explain(sqlite3 *db, const char *table, const struct csvrec *rec, i
     static const char check_prefix[] = "CHECK constraint failed: ";
     struct sbuf b = { buf, size, 0 };
     char missing[128] = "", detail[256] = "", shown[4 * VALUE_SHOWN + 16];
-    int hit[2048];
-    int i, nhit = 0, n = rec->n < 2048 ? rec->n : 2048;
+    int *hit;
+    int i, nhit = 0, n = rec->n;
 
     if (size == 0)
         return;
     buf[0] = '\0';
-    memset(hit, 0, sizeof hit);
+    hit = sqlite3_malloc64(sizeof *hit * (sqlite3_uint64)(n + 1));
+    if (!hit) {
+        sb_printf(&b, "record rejected: %s", msg);
+        return;
+    }
+    memset(hit, 0, sizeof *hit * (size_t)(n + 1));
     if (rc == SQLITE_CONSTRAINT_CHECK && strncmp(msg, check_prefix, sizeof check_prefix - 1) == 0) {
         const char *expr = msg + sizeof check_prefix - 1;
         size_t k = 0;
@@ -354,8 +359,7 @@ void csvdiag_explain(sqlite3 *db, const char *table, const struct csvrec *rec, i
         if (expr[k] != '\0' || mark_named_check(db, table, expr, rec, hit) == 0)
             mark_expr_columns(rec, expr, hit);
     } else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-        if (mark_foreign_key(db, table, rec, hit, detail, sizeof detail))
-            ;
+        mark_foreign_key(db, table, rec, hit, detail, sizeof detail);
     } else if (rc == SQLITE_MISMATCH) {
         mark_rowid_alias(db, table, rec, hit);
     } else {
@@ -387,4 +391,5 @@ void csvdiag_explain(sqlite3 *db, const char *table, const struct csvrec *rec, i
     } else if (nhit == 0 && missing[0]) {
         sb_printf(&b, " (column '%s' is not in the header)", missing);
     }
+    sqlite3_free(hit);
 }

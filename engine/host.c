@@ -20,6 +20,7 @@ static lua_State *interrupted_state;
 static const luaL_Reg c_modules[] = {
     {"vigil.core", luaopen_vigil_core},
     {"vigil.db", luaopen_vigil_db},
+    {"vigil.gnuplot", luaopen_vigil_gnuplot},
     {NULL, NULL},
 };
 

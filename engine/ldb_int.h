@@ -54,7 +54,7 @@ void stmt_finalize(Stmt *s);
 int stmt_step(lua_State *L, Stmt *s);
 void stmt_push_row(lua_State *L, Stmt *s, int idx);
 int stmt_push_values(lua_State *L, Stmt *s);
-void stmt_push_column(lua_State *L, sqlite3_stmt *h, int i);
+void stmt_push_column(lua_State *L, sqlite3_stmt *h, int i, int type);
 void stmt_createmeta(lua_State *L);
 
 /* ldb_bind.c */

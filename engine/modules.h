@@ -6,5 +6,6 @@
 
 int luaopen_vigil_db(lua_State *L);    /* engine/ldb.c: require "vigil.db" */
 int luaopen_vigil_core(lua_State *L);  /* engine/lcore.c: require "vigil.core" */
+int luaopen_vigil_gnuplot(lua_State *L); /* engine/lgnuplot.c: require "vigil.gnuplot" */
 
 #endif

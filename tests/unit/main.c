@@ -7,6 +7,7 @@ int main(void)
 {
     test_paths();
     test_csvload();
+    test_proc();
     printf("1..%d\n", unit_count());
     return unit_failures() ? 1 : 0;
 }

@@ -17,5 +17,6 @@ int unit_count(void);
 /* Test groups, one per pure helper; main.c calls each. */
 void test_csvload(void);
 void test_paths(void);
+void test_proc(void);
 
 #endif

@@ -1,0 +1,97 @@
+#!/bin/sh
+# The plot module (vigil.plot over vigil.gnuplot): rendered files, Vietnamese text,
+# byte-for-byte determinism, hostile strings, missing gnuplot, gnuplot's own errors,
+# refused output paths, the time limit; then tests/lua/plot_test.lua (program text).
+. "$(dirname "$0")/lib.sh"
+cd "$SCRATCH" || exit 1
+DATA="$VIGIL_ROOT/tests/data/plot"
+
+# The PNG: its signature, its size from the IHDR chunk, and not a blank file.
+out=$($VIGIL "$DATA/monthly.lua" chart.png 2>&1)
+is "$out" "chart.png" "plot.line returns the output path"
+is "$(head -c 8 chart.png | od -An -tx1 | tr -d ' \n')" "89504e470d0a1a0a" "PNG signature"
+is "$(head -c 24 chart.png | tail -c 8 | od -An -tu1 | tr -s ' ' | sed 's/^ //')" \
+   "0 0 3 32 0 0 1 244" "PNG is 800 x 500 as asked"
+size=$(wc -c < chart.png)
+[ "$size" -gt 10000 ]
+ok $? "PNG has plausible size ($size bytes)"
+
+# The SVG: the Vietnamese title intact, and twice the same bytes.
+$VIGIL "$DATA/monthly.lua" a.svg > /dev/null 2>&1
+grep -qF '<text>Xử lý vi phạm theo hình thức</text>' a.svg
+ok $? "SVG holds the Vietnamese title intact"
+grep -qF 'T7/2020' a.svg
+ok $? "SVG has the Vietnamese month ticks written by vigil"
+mkdir again && (cd again && $VIGIL "$DATA/monthly.lua" a.svg > /dev/null 2>&1)
+cmp -s a.svg again/a.svg
+ok $? "SVG: two runs give the same bytes"
+$VIGIL "$DATA/monthly.lua" again/chart.png > /dev/null 2>&1
+cmp -s chart.png again/chart.png
+ok $? "PNG: two runs give the same bytes"
+$VIGIL "$DATA/monthly.lua" a.pdf > /dev/null 2>&1
+sleep 1
+$VIGIL "$DATA/monthly.lua" again/a.pdf > /dev/null 2>&1
+head -c 5 a.pdf | grep -q '%PDF-'
+ok $? "PDF written"
+cmp -s a.pdf again/a.pdf
+ok $? "PDF: two runs a second apart give the same bytes (creation date fixed)"
+
+# Hostile strings everywhere: nothing runs, the chart is still drawn, the SVG is valid.
+for f in h.svg h.png; do
+    err=$($VIGIL "$DATA/hostile.lua" "$f" 2>&1)
+    is "$err" "" "hostile strings: $f drawn without error"
+done
+[ ! -e PWNED ]
+ok $? "hostile strings: no PWNED file (nothing ran)"
+[ -s h.png ] && [ -s h.svg ]
+ok $? "hostile strings: both charts exist"
+iconv -f UTF-8 -t UTF-8 h.svg > /dev/null 2>&1
+ok $? "hostile strings: SVG is valid UTF-8"
+grep -c ']]>' h.svg | grep -qx 0
+ok $? "hostile strings: no ']]>' in the SVG"
+grep -qF 'a]] &gt;b &lt;x&gt; &amp; y' h.svg
+ok $? "hostile strings: the text is shown, defused"
+if command -v xmllint > /dev/null 2>&1; then
+    xmllint --noout h.svg 2> /dev/null
+    ok $? "hostile strings: SVG is well-formed XML"
+fi
+
+# gnuplot absent: a catchable error naming the package.
+out=$(PATH=/nonexistent $VIGIL -e '
+local ok, e = pcall(plot.line, { x = {1, 2}, y = {3, 4}, out = "x.png" })
+print(ok, e)' 2>&1)
+like "$out" "^false	.*gnuplot is not installed.*gnuplot-nox" "missing gnuplot: catchable error naming gnuplot-nox"
+
+# gnuplot's own message and the program line.
+out=$($VIGIL -e '
+local ok, e = pcall(require("vigil.gnuplot").run, "set print \"-\"\nprint 1\nplot sin(x) with linez\n")
+print(ok, e)' 2>&1)
+like "$out" "^false	gnuplot: line 3: unrecognized plot type" "gnuplot error: its message and line"
+like "$out" "plot sin\(x\) with linez" "gnuplot error: the program line"
+out=$($VIGIL -e 'plot.line{ x = {1, 2}, y = {3, 4}, out = "no-such-dir/x.png" }' 2>&1)
+status=$?
+like "$out" "cannot open file" "plot.line into a missing folder: gnuplot's message"
+like "$out" "^[^ ]*: \(command line\):1: " "the error points at the caller's line"
+is "$status" 1 "a failed chart is a failure of the work (exit 1)"
+
+# Output paths that would run a command are refused before gnuplot starts.
+for p in '|touch PWNED' ' <touch PWNED' "$(printf 'x.png\n!touch PWNED')"; do
+    out=$($VIGIL -e 'print(pcall(plot.line, { x = {1, 2}, y = {3, 4}, out = arg[1] }))' "$p" 2>&1)
+    like "$out" "^false	.*refused" "output path refused: $(printf '%s' "$p" | head -1)"
+done
+[ ! -e PWNED ]
+ok $? "refused paths ran nothing"
+
+# A gnuplot that does not finish is stopped.
+out=$($VIGIL -e 'print(pcall(require("vigil.gnuplot").run, "pause 30\n", { timeout = 0.3 }))' 2>&1)
+like "$out" "^false	gnuplot: still running after 0.3 seconds; stopped" "timeout stops gnuplot"
+ls /tmp/vigil-plot-* > /dev/null 2>&1
+ok $((! $?)) "no temporary program files left"
+
+# The generated programs (tests/lua/plot_test.lua).
+out=$($VIGIL "$VIGIL_ROOT/tests/lua/plot_test.lua" 2>&1)
+status=$?
+ok $status "tests/lua/plot_test.lua"
+[ $status -eq 0 ] || printf '%s\n' "$out" | grep -v '^ok' | sed 's/^/#   /'
+
+done_testing
