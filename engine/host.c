@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "embedded.h"
@@ -189,4 +190,16 @@ lua_State *host_open(const struct host_config *cfg)
         return NULL;
     }
     return L;
+}
+
+/* Fills config from the --db option, the environment and where the executable is. */
+void host_default_config(struct host_config *config, const char *db_option, int ignore_env,
+                         char *share, size_t share_size)
+{
+    config->db_path = paths_default_db(db_option, getenv("VIGIL_DB"), &config->db_source);
+    char exe_dir[4096];
+    int have_exe = paths_exe_dir(exe_dir, sizeof exe_dir) == 0;
+    config->share_dir = paths_share_dir(getenv("VIGIL_HOME"), have_exe ? exe_dir : NULL,
+                                        VIGIL_DATADIR, share, share_size) == 0 ? share : NULL;
+    config->ignore_env = ignore_env;
 }

@@ -3,6 +3,8 @@
 #ifndef VIGIL_HOST_H
 #define VIGIL_HOST_H
 
+#include <stddef.h>
+
 #include "lua.h"
 #include "paths.h"
 
@@ -34,6 +36,11 @@ int host_dostring(lua_State *L, const char *s, const char *name);
 
 /* Runs `require(mod)` and stores the result in global glob; returns the status (reported). */
 int host_dolibrary(lua_State *L, const char *glob, const char *mod);
+
+/* Fills config from the --db option, $VIGIL_DB, $VIGIL_HOME and where the executable
+ * is; share (of share_size bytes) receives the share folder when one is found. */
+void host_default_config(struct host_config *config, const char *db_option, int ignore_env,
+                         char *share, size_t share_size);
 
 /* The name vigil prints before its messages. */
 extern const char *const host_progname;

@@ -24,33 +24,6 @@ static void func_destroy(void *p)
     free(f);
 }
 
-/* Pushes an SQL function argument like a result column (NULL -> nil). */
-static void push_value(lua_State *L, sqlite3_value *v)
-{
-    switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-        lua_pushinteger(L, (lua_Integer)sqlite3_value_int64(v));
-        break;
-    case SQLITE_FLOAT:
-        lua_pushnumber(L, (lua_Number)sqlite3_value_double(v));
-        break;
-    case SQLITE_TEXT: {
-        const char *text = (const char *)sqlite3_value_text(v);
-        lua_pushlstring(L, text, (size_t)sqlite3_value_bytes(v));
-        break;
-    }
-    case SQLITE_BLOB: {
-        const void *blob = sqlite3_value_blob(v);
-        size_t n = (size_t)sqlite3_value_bytes(v);
-        lua_pushlstring(L, n ? blob : "", n);
-        break;
-    }
-    default:
-        lua_pushnil(L);
-        break;
-    }
-}
-
 /* Sets the SQL result from the Lua value at idx; raises for unsupported types. */
 static void set_result(lua_State *L, sqlite3_context *ctx, int idx)
 {
@@ -97,7 +70,7 @@ static int call_protected(lua_State *L)
     luaL_checkstack(L, argc + 1, "too many arguments to an SQL function");
     lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
     for (int i = 0; i < argc; i++)
-        push_value(L, argv[i]);
+        db_push_value(L, argv[i], sqlite3_value_type(argv[i]));
     lua_call(L, argc, 1);
     set_result(L, ctx, 1);
     return 0;

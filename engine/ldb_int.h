@@ -52,9 +52,10 @@ Stmt *stmt_push_prepared(lua_State *L, int dbidx, int sqlidx);
 Stmt *stmt_check(lua_State *L, int idx);
 void stmt_finalize(Stmt *s);
 int stmt_step(lua_State *L, Stmt *s);
-void stmt_push_row(lua_State *L, Stmt *s, int idx);
+void stmt_push_names(lua_State *L, Stmt *s, int idx);
+void stmt_push_row(lua_State *L, Stmt *s, int names);
 int stmt_push_values(lua_State *L, Stmt *s);
-void stmt_push_column(lua_State *L, sqlite3_stmt *h, int i, int type);
+void db_push_value(lua_State *L, sqlite3_value *v, int type);
 void stmt_createmeta(lua_State *L);
 
 /* ldb_bind.c */

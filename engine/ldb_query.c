@@ -44,7 +44,9 @@ static int query_next(lua_State *L)
         s->exhausted = 1;
         return 0;
     }
-    stmt_push_row(L, s, lua_upvalueindex(1));
+    lua_settop(L, 0);
+    stmt_push_names(L, s, lua_upvalueindex(1));
+    stmt_push_row(L, s, 1);
     return 1;
 }
 
@@ -104,10 +106,16 @@ int db_rows(lua_State *L)
     int idx = lua_gettop(L);
     lua_toclose(L, idx);
     lua_newtable(L);
-    for (lua_Integer n = 1; stmt_step(L, s) == SQLITE_ROW; n++) {
-        stmt_push_row(L, s, idx);
-        lua_rawseti(L, -2, n);
-    }
+    if (stmt_step(L, s) == SQLITE_DONE)
+        return 1;
+    stmt_push_names(L, s, idx);
+    int names = lua_gettop(L);
+    lua_Integer n = 0;
+    do {
+        stmt_push_row(L, s, names);
+        lua_rawseti(L, names - 1, ++n);
+    } while (stmt_step(L, s) == SQLITE_ROW);
+    lua_settop(L, names - 1);
     return 1;
 }
 
@@ -117,10 +125,12 @@ int db_first(lua_State *L)
     Stmt *s = prepare_call(L);
     int idx = lua_gettop(L);
     lua_toclose(L, idx);
-    if (stmt_step(L, s) == SQLITE_ROW)
-        stmt_push_row(L, s, idx);
-    else
+    if (stmt_step(L, s) == SQLITE_DONE) {
         lua_pushnil(L);
+        return 1;
+    }
+    stmt_push_names(L, s, idx);
+    stmt_push_row(L, s, idx + 1);
     return 1;
 }
 
@@ -129,10 +139,12 @@ int db_scalar(lua_State *L)
 {
     Stmt *s = prepare_call(L);
     lua_toclose(L, -1);
-    if (stmt_step(L, s) == SQLITE_ROW && sqlite3_column_count(s->handle) > 0)
-        stmt_push_column(L, s->handle, 0, sqlite3_column_type(s->handle, 0));
-    else
+    if (stmt_step(L, s) == SQLITE_ROW && sqlite3_column_count(s->handle) > 0) {
+        sqlite3_value *v = sqlite3_column_value(s->handle, 0);
+        db_push_value(L, v, sqlite3_value_type(v));
+    } else {
         lua_pushnil(L);
+    }
     return 1;
 }
 

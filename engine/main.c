@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "dbinit.h"
+#include "commands.h"
 #include "host.h"
 #include "lauxlib.h"
 #include "lua.h"
@@ -16,7 +16,6 @@
 #include "paths.h"
 #include "repl.h"
 
-enum { EXIT_OK = 0, EXIT_WORK = 1, EXIT_USAGE = 2 };
 
 /* What the lua-compatible part of the command line asked for. */
 struct cli {
@@ -265,18 +264,6 @@ static int interpreter_main(lua_State *L)
     return 1;
 }
 
-/* Fills config from the --db option, the environment and where the executable is. */
-static void make_config(struct host_config *config, const char *db_option, int ignore_env,
-                        char *share, size_t share_size)
-{
-    config->db_path = paths_default_db(db_option, getenv("VIGIL_DB"), &config->db_source);
-    char exe_dir[4096];
-    int have_exe = paths_exe_dir(exe_dir, sizeof exe_dir) == 0;
-    config->share_dir = paths_share_dir(getenv("VIGIL_HOME"), have_exe ? exe_dir : NULL,
-                                        VIGIL_DATADIR, share, share_size) == 0 ? share : NULL;
-    config->ignore_env = ignore_env;
-}
-
 /* Runs vigil as the lua interpreter. */
 static int run_interpreter(int argc, char **argv)
 {
@@ -286,7 +273,7 @@ static int run_interpreter(int argc, char **argv)
         return rc;
     char share[4096];
     struct host_config config;
-    make_config(&config, cli.db, cli.ignore_env, share, sizeof share);
+    host_default_config(&config, cli.db, cli.ignore_env, share, sizeof share);
     lua_State *L = host_open(&config);
     if (L == NULL)
         return EXIT_WORK;
@@ -297,61 +284,6 @@ static int run_interpreter(int argc, char **argv)
     host_report(L, status);
     lua_close(L);
     return ok ? EXIT_OK : EXIT_WORK;
-}
-
-/* vigil init [--db PATH] [--datasets DIR] [--force] [--quiet] */
-static int command_init(int argc, char **argv)
-{
-    const char *db_option = NULL, *datasets = NULL;
-    struct dbinit_options opt = {0};
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--force") == 0)
-            opt.force = 1;
-        else if (strcmp(a, "--quiet") == 0)
-            opt.quiet = 1;
-        else if (strcmp(a, "--help") == 0) {
-            printf("usage: vigil init [--db PATH] [--datasets DIR] [--force] [--quiet]\n"
-                   "Builds the database (default: --db, $VIGIL_DB, ./vigil.db) from DIR/schema.sql\n"
-                   "and DIR/TABLE.csv (default DIR: the shipped datasets), all or nothing.\n");
-            return EXIT_OK;
-        } else if ((strcmp(a, "--db") == 0 || strcmp(a, "--datasets") == 0) && i + 1 < argc) {
-            if (a[2] == 'd' && a[3] == 'b')
-                db_option = argv[++i];
-            else
-                datasets = argv[++i];
-        } else if (strncmp(a, "--db=", 5) == 0)
-            db_option = a + 5;
-        else if (strncmp(a, "--datasets=", 11) == 0)
-            datasets = a + 11;
-        else {
-            fprintf(stderr, "%s init: unrecognized or incomplete option '%s'\n"
-                            "usage: vigil init [--db PATH] [--datasets DIR] [--force] [--quiet]\n",
-                    host_progname, a);
-            return EXIT_USAGE;
-        }
-    }
-    char share[4096], dir[4096];
-    struct host_config config;
-    make_config(&config, db_option, 0, share, sizeof share);
-    if (datasets == NULL) {
-        if (config.share_dir == NULL || paths_join(dir, sizeof dir, config.share_dir, "datasets") != 0) {
-            host_message("init: the shipped datasets were not found (give --datasets DIR or set VIGIL_HOME)");
-            return EXIT_WORK;
-        }
-        datasets = dir;
-    }
-    opt.db_path = config.db_path;
-    opt.datasets_dir = datasets;
-    char err[1024] = "";
-    int rc = dbinit_build(&opt, err, sizeof err);
-    if (rc != 0) {
-        fprintf(stderr, "%s init: %s\n", host_progname, err);
-        return rc == 2 ? EXIT_USAGE : EXIT_WORK;
-    }
-    if (!opt.quiet)
-        fprintf(stderr, "%s init: built %s from %s\n", host_progname, opt.db_path, datasets);
-    return EXIT_OK;
 }
 
 /* A subcommand: vigil NAME ... */

@@ -10,13 +10,52 @@ SCRIPT=$ROOT/scripts/processed_by_category.lua
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-echo "1..18"
+echo "1..20"
 n=0
 # check STATUS DESCRIPTION: prints one TAP line; STATUS 0 is a pass.
 check() {
     n=$((n + 1))
     if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
+
+# The option parser vigil.args, case by case: each line the chunk prints is a failure.
+cat >"$tmp/args_cases.lua" <<'EOF'
+local args = require "vigil.args"
+local spec = { name = "t", options = {
+  from = { type = "month" }, day = { type = "date" }, n = { type = "integer", default = 7 },
+  x = { type = "number" }, by = { type = "choice", choices = { "a", "b" }, default = "a" },
+  label = { type = "string" }, dry_run = { type = "flag" } } }
+local cases = { -- argv, expected field, expected value (or nil and expected message part)
+  { { "--from", "2022-01" }, "from", "2022-01" }, { { "--from=2022-12" }, "from", "2022-12" },
+  { { "--from", "2022-00" }, nil, "wants a month YYYY-MM, not '2022-00'" },
+  { { "--day", "2024-02-29" }, "day", "2024-02-29" },
+  { { "--day", "2023-02-29" }, nil, "wants a date YYYY-MM-DD" },
+  { { "--day=2022-04-31" }, nil, "not '2022-04-31'" },
+  { {}, "n", 7 }, { { "--n", "-3" }, "n", -3 }, { { "--n", "1.5" }, nil, "an integer" },
+  { { "--x", "2.5e3" }, "x", 2500.0 }, { { "--x", "nan" }, nil, "a number" },
+  { { "--by", "b" }, "by", "b" }, { {}, "by", "a" }, { { "--by", "c" }, nil, "one of a, b" },
+  { { "--label=a=b" }, "label", "a=b" }, { {}, "dry_run", false },
+  { { "--dry-run" }, "dry_run", true }, { { "--dry-run=1" }, nil, "takes no value" },
+  { { "--n" }, nil, "needs a value" }, { { "--nope" }, nil, "unknown option '--nope'" },
+  { { "file" }, nil, "unexpected argument 'file'" }, { { "--help" }, nil, "usage: t [options]" },
+}
+for i, c in ipairs(cases) do
+  local o, msg, status = args.try(c[1], spec)
+  if c[2] then
+    if not o or o[c[2]] ~= c[3] or math.type(o[c[2]]) ~= math.type(c[3]) then
+      print(("case %d: %s = %s (%s)"):format(i, c[2], tostring(o and o[c[2]]), tostring(msg)))
+    end
+  elseif o or not msg:find(c[3], 1, true) or status ~= (c[3]:find("usage") and 0 or 2) then
+    print(("case %d: %s / %s"):format(i, tostring(msg), tostring(status)))
+  end
+end
+local p = { name = "p", options = {}, positional = { name = "FILE", min = 1, max = 2 } }
+local o = args.try({ "a", "--", "--b" }, p)
+if not (o and o[1] == "a" and o[2] == "--b") then print("positional after --") end
+if args.try({}, p) then print("positional min") end
+if args.try({ "a", "b", "c" }, p) then print("positional max") end
+if pcall(args.try, {}, { options = {} }) then print("spec without a name") end
+EOF
 
 # cells FILE: the script's table as sorted "month|column|count" lines for non-zero counts,
 # without the total row and column.
@@ -39,14 +78,27 @@ expected() {
 "$VIGIL" init --db "$tmp/x.db" >"$tmp/init.out" 2>&1
 check $? "vigil init --db builds the database"
 
-# 2-6: by disposition over a range crossing the window's start.
+# 2-3: vigil.args under lua5.4 (the source file) and under vigil (the embedded copy).
+LUA_PATH="$ROOT/engine/lua/?.lua" lua5.4 "$tmp/args_cases.lua" >"$tmp/args.out" 2>&1
+status=$?
+[ $status -eq 0 ] && [ ! -s "$tmp/args.out" ]
+check $? "vigil.args parses and refuses options as specified (lua5.4)"
+sed 's/^/# /' "$tmp/args.out"
+"$VIGIL" "$tmp/args_cases.lua" >"$tmp/args.out" 2>&1
+status=$?
+[ $status -eq 0 ] && [ ! -s "$tmp/args.out" ]
+check $? "vigil.args parses and refuses options as specified (vigil)"
+sed 's/^/# /' "$tmp/args.out"
+
+# 4-8: by disposition over a range crossing the window's start.
 "$VIGIL" --db "$tmp/x.db" "$SCRIPT" --from 2021-10 --to 2022-03 >"$tmp/disp.out" 2>"$tmp/disp.err"
 check $? "--from 2021-10 --to 2022-03 exits 0"
 cells "$tmp/disp.out" >"$tmp/disp.got"
 expected s.disposition 2021-10 2022-03 >"$tmp/disp.want"
 [ -s "$tmp/disp.want" ] && cmp -s "$tmp/disp.got" "$tmp/disp.want"
-check $? "its counts equal sqlite3's count by month and disposition"
-[ $? -eq 0 ] || diff "$tmp/disp.want" "$tmp/disp.got" | sed 's/^/# /'
+status=$?
+check $status "its counts equal sqlite3's count by month and disposition"
+[ $status -eq 0 ] || diff "$tmp/disp.want" "$tmp/disp.got" | sed 's/^/# /'
 [ "$(awk '$1 ~ /^20/ { printf "%s ", $1 }' "$tmp/disp.out")" = "2021-10 2021-11 2021-12 2022-01 2022-02 2022-03 " ]
 check $? "every month of the range is a row, in order"
 [ "$(sed -n 2p "$tmp/disp.out" | awk '{ $1 = $1; print }')" = "month administrative warning deportation prosecution total" ]
@@ -55,7 +107,7 @@ total=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM subjects WHERE disposition <> 
 [ "$(awk '$1 == "total" { print $NF }' "$tmp/disp.out")" = "$total" ]
 check $? "the total row ends with the $total people decided in the range"
 
-# 7-9: by category.
+# 9-11: by category.
 "$VIGIL" --db "$tmp/x.db" "$SCRIPT" --from=2020-04 --to=2020-09 --by category >"$tmp/cat.out" 2>&1
 check $? "--by category exits 0"
 cells "$tmp/cat.out" >"$tmp/cat.got"
@@ -65,20 +117,20 @@ check $? "its counts equal sqlite3's count by month and case category"
 [ "$(sed -n 2p "$tmp/cat.out" | awk '{ $1 = $1; print }')" = "month human_trafficking illegal_exit illegal_entry illegal_stay organizing_illegal_migration total" ]
 check $? "the columns are the five categories and a total"
 
-# 10: months without any record are rows of zeros.
+# 12: months without any record are rows of zeros.
 "$VIGIL" --db "$tmp/x.db" "$SCRIPT" --from 2018-11 --to 2019-01 >"$tmp/zero.out" 2>&1
 grep -q '^2018-11  *0  *0  *0  *0  *0$' "$tmp/zero.out" && grep -q '^2018-12  *0  *0  *0  *0  *0$' "$tmp/zero.out" &&
     [ "$(cells "$tmp/zero.out")" = "$(expected s.disposition 2018-11 2019-01)" ]
 check $? "months before the records are present with zeros"
 
-# 11: without a range, the records' whole range.
+# 13: without a range, the records' whole range.
 "$VIGIL" --db "$tmp/x.db" "$SCRIPT" >"$tmp/all.out" 2>&1
 all=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM subjects WHERE disposition <> 'verifying'")
 [ "$(awk '$1 ~ /^20/' "$tmp/all.out" | wc -l)" -eq 84 ] &&
     [ "$(awk '$1 == "total" { print $NF }' "$tmp/all.out")" = "$all" ]
 check $? "without --from/--to: 84 months 2019-01..2025-12 and all $all decisions"
 
-# 12-18: bad options and --help.
+# 14-20: bad options and --help.
 # refused WORD ARGS...: the script exits 2, prints "processed_by_category: ...WORD..." and
 # the usage on stderr, nothing on stdout.
 refused() {

@@ -46,7 +46,8 @@ T.is(stats.normal_quantile(1), nil, "normal_quantile(1) is undefined")
 -- mean, sd, median by hand.
 T.is(stats.mean({ 1, 2, 3, 6 }), 3.0, "mean")
 T.is(stats.mean({}), nil, "mean of nothing")
-near(stats.sd({ 2, 4, 4, 4, 5, 5, 7, 9 }), math.sqrt(32 / 7), 1e-15, "sd: sum of squares 32, n-1 = 7")
+near(stats.sd({ 2, 4, 4, 4, 5, 5, 7, 9 }), math.sqrt(32 / 7), 1e-15,
+     "sd: sum of squares 32, n-1 = 7")
 T.is(stats.sd({ 5 }), nil, "sd of one value")
 T.is(stats.median({ 5, 1, 3 }), 3, "median, odd n")
 T.is(stats.median({ 4, 1, 3, 2 }), 2.5, "median, even n")
@@ -74,7 +75,8 @@ near(stats.pearson({ 1, 2, 3 }, { 2, 4, 7 }), 5 / math.sqrt(228 / 9), 1e-14, "pe
 near(stats.pearson({ 1, 2, 3 }, { 3, 2, 1 }), -1, 1e-14, "pearson of a reversed line = -1")
 T.is(stats.pearson({ 1, 2, 3 }, { 4, 4, 4 }), nil, "pearson with a constant array: undefined")
 T.is(stats.pearson({ 1 }, { 2 }), nil, "pearson of one pair: undefined")
-T.raises(function() stats.pearson({ 1, 2 }, { 1 }) end, "2 x values but 1", "pearson of unequal lengths")
+T.raises(function() stats.pearson({ 1, 2 }, { 1 }) end, "2 x values but 1",
+         "pearson of unequal lengths")
 
 -- Mann-Kendall, y = 1..5: all 10 pairs rise, S = 10; Var S = 5*4*15/18 = 300/18;
 -- z = (10 - 1)/sqrt(300/18) = 2.2045407685048604; p = 2 Phi(-z) = 0.0274863361115103.
@@ -123,7 +125,8 @@ near(mk.z, -0.5694947974514993, 1e-12, "seasonal mk z")
 near(mk.p, 0.5690204003534877, 1e-12, "seasonal mk p")
 near(mk.tau, -1 / 3, 1e-14, "seasonal mk tau")
 -- Seasonal slope: within-season slopes {1,1,1} and {-1 x 6}: median -1.
-T.is(stats.seasonal_sens_slope(seasons).slope, -1.0, "seasonal Sen slope: median of within-season slopes")
+T.is(stats.seasonal_sens_slope(seasons).slope, -1.0,
+     "seasonal Sen slope: median of within-season slopes")
 
 -- Sen's slope with Gilbert's interval, y = {1,3,2,5,4,4,7,9,6,10} (n = 10, one pair of
 -- tied 4s). The 45 pairwise slopes sorted: ... 11th 0.5, 12th 0.5, ... 23rd 0.875, ...

@@ -216,7 +216,8 @@ T.is(text.width("Đức Huệ"), 7, "display width of precomposed Vietnamese")
 T.is(text.width("Tân Hu\u{031B}ng"), 8, "a combining horn takes no column")
 T.is(text.width("中文"), 4, "wide characters take two columns")
 s = trend.new{ period = "month", start = "2020-01",
-               values = { ["Đức Huệ"] = { 1, 22 }, ["Tân Hu\u{031B}ng"] = { 333, 4 }, ["中文"] = { 5, 6 } } }
+               values = { ["Đức Huệ"] = { 1, 22 }, ["Tân Hu\u{031B}ng"] = { 333, 4 },
+                          ["中文"] = { 5, 6 } } }
 local widths = {}
 for line in tostring(s):gmatch("[^\n]+") do
   widths[#widths + 1] = text.width(line)

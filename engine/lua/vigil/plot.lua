@@ -18,7 +18,8 @@ local gnuplot = require "vigil.gnuplot"
 local plot = {}
 
 local EOD = "VIGIL_EOD" -- datablock terminator; data lines are numbers, never this
-local MAX_TEXT = 1000 -- bytes kept of one piece of text (cut on a character boundary)
+local MAX_TEXT = 1000 -- bytes kept of a title or axis label (cut on a character boundary)
+local MAX_LABEL = 80 -- bytes kept of a tick label, series name or marker label
 
 ---------------------------------------------------------------------------------------
 -- Text and numbers
@@ -43,14 +44,15 @@ local function valid_utf8(s)
 end
 
 -- Returns the text a chart shows for value v: valid UTF-8, no control characters (C0,
--- DEL, C1), no "]]>", at most MAX_TEXT bytes.
-local function clean_text(v)
+-- DEL, C1), no "]]>", at most max (default MAX_TEXT) bytes.
+local function clean_text(v, max)
+  max = max or MAX_TEXT
   local s = type(v) == "number" and plot.format_number(v) or tostring(v)
   s = valid_utf8(s)
   s = s:gsub("[%z\1-\31\127]", " "):gsub("\194[\128-\159]", " ")
   s = s:gsub("%]%]>", "]] >")
-  if #s > MAX_TEXT then
-    local cut = MAX_TEXT
+  if #s > max then
+    local cut = max
     while cut > 0 and s:byte(cut + 1) and s:byte(cut + 1) >= 0x80 and s:byte(cut + 1) < 0xC0 do
       cut = cut - 1
     end
@@ -59,9 +61,10 @@ local function clean_text(v)
   return s
 end
 
--- plot.quote(v) -> string: v as a single-quoted gnuplot string literal (see above).
-function plot.quote(v)
-  return "'" .. clean_text(v):gsub("'", "''") .. "'"
+-- plot.quote(v [, max]) -> string: v as a single-quoted gnuplot string literal (see
+-- above), cut to at most max bytes (default 1000) before quoting.
+function plot.quote(v, max)
+  return "'" .. clean_text(v, max):gsub("'", "''") .. "'"
 end
 local q = plot.quote
 
@@ -145,7 +148,7 @@ local function month_label(y, m, lang)
 end
 
 -- The ticks of a time axis from day lo to day hi: {{day, label}, ...} on month,
--- quarter, half-year or year starts (every 2, 5, 10 ... years for long spans), at most
+-- quarter or year starts (every 2, 5, 10 ... years for long spans), at most
 -- about max of them.
 local function time_ticks(lo, hi, lang, max)
   local y1, m1, d1 = civil_from_days(lo)
@@ -154,15 +157,13 @@ local function time_ticks(lo, hi, lang, max)
   local last = y2 * 12 + m2 - 1
   local span = last - first
   local step = 1
-  if span > max * 6 then
+  if span > max * 3 then
     for _, years in ipairs { 1, 2, 5, 10, 20, 50, 100 } do
       step = years * 12
       if span // step <= max then
         break
       end
     end
-  elseif span > max * 3 then
-    step = 6
   elseif span > max then
     step = 3
   end
@@ -455,7 +456,7 @@ local function marker_lines(out, spec, axis)
       :format(n, num(x), num(x))
     if label ~= nil then
       out[#out + 1] = ("set label %d %s at %s, graph 0.98 right rotate by 90 offset character -0.7,0 front tc rgb '#b22222'")
-        :format(n, q(label), num(x))
+        :format(n, q(label, MAX_LABEL), num(x))
     end
   end
   for i, m in ipairs(markers) do
@@ -512,7 +513,7 @@ local function axis_lines(out, spec, axis, kind)
     out[#out + 1] = ("set xrange [%s:%s]"):format(num(-0.6), num(n - 0.4))
     local items = {}
     for i, c in ipairs(axis.categories) do
-      items[i] = q(c) .. " " .. num(i - 1)
+      items[i] = q(c, MAX_LABEL) .. " " .. num(i - 1)
     end
     out[#out + 1] = "set xtics (" .. table.concat(items, ", ") .. ")"
     if n > 12 then
@@ -564,7 +565,7 @@ local function plot_xy(out, spec, series, kind)
     end
     for i, s in ipairs(series) do
       clauses[i] = ("$s%d using 1:2:3 with filledcurves fillstyle solid 0.8 noborder lc %d title %s")
-        :format(i, i, q(s.name))
+        :format(i, i, q(s.name, MAX_LABEL))
     end
   else
     for i, s in ipairs(series) do
@@ -587,7 +588,7 @@ local function plot_xy(out, spec, series, kind)
       if kind ~= "area" then
         style = "using 1:2 " .. style
       end
-      clauses[i] = ("$s%d %s lc %d title %s"):format(i, style, i, q(s.name))
+      clauses[i] = ("$s%d %s lc %d title %s"):format(i, style, i, q(s.name, MAX_LABEL))
     end
   end
   out[#out + 1] = "plot " .. table.concat(clauses, ", \\\n     ")
@@ -647,7 +648,7 @@ local function plot_bar(out, spec, series, axis)
       end
     end
     datablock(out, "$s" .. j, lines)
-    clauses[#clauses + 1] = ("$s%d using 1:3:4:5:2:3 with boxxyerror lc %d title %s"):format(j, j, q(s.name))
+    clauses[#clauses + 1] = ("$s%d using 1:3:4:5:2:3 with boxxyerror lc %d title %s"):format(j, j, q(s.name, MAX_LABEL))
     if spec.labels then
       local where = spec.stacked and "(($2+$3)/2)" or "($6 >= 0 ? $3 : $2)"
       local offset = spec.stacked and "" or " offset 0,0.6"
@@ -673,7 +674,7 @@ local function build(spec, kind)
   local series = collect_series(spec)
   local axis = x_axis(series, kind == "bar")
   local out = {}
-  out[#out + 1] = "# Made by vigil " .. ((vigil and vigil.version) or "") .. ": gnuplot -d FILE re-draws the chart."
+  out[#out + 1] = "# Made by vigil.plot; `gnuplot -d FILE` re-draws the chart."
   if spec.sql ~= nil then
     out[#out + 1] = "# The data come from this SQL:"
     for line in (tostring(spec.sql) .. "\n"):gmatch("([^\n]*)\n") do

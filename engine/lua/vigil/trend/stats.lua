@@ -383,8 +383,8 @@ local function poisson_sum(from, step, lambda)
   return sum
 end
 
--- stats.poisson_upper(k, lambda) -> P(X >= k); stats.poisson_lower(k, lambda) -> P(X <= k).
--- Each sums its own tail directly, so a tiny tail keeps its precision.
+-- stats.poisson_upper(k, lambda) -> P(X >= k) for X ~ Poisson(lambda), summed directly
+-- from k upward, so a tiny tail keeps its precision.
 function stats.poisson_upper(k, lambda)
   if k <= 0 then
     return 1.0
@@ -392,6 +392,7 @@ function stats.poisson_upper(k, lambda)
   return math.min(1.0, poisson_sum(k, 1, lambda))
 end
 
+-- stats.poisson_lower(k, lambda) -> P(X <= k), summed directly from k downward.
 function stats.poisson_lower(k, lambda)
   if k < 0 then
     return 0.0
