@@ -477,8 +477,10 @@ local function case_summary(random, case, people)
   local place = DISTRICT_NAME[case.district]
   local what
   if case.category == "human_trafficking" then
-    what = ("nghi vấn lừa %d người sang Campuchia làm việc trái ý muốn; %d đối tượng liên quan, "
-            .. "nạn nhân được tiếp nhận, hỗ trợ (%s)"):format(case.victims, people, place)
+    local suspects = people > 0 and ("%d đối tượng liên quan"):format(people)
+                     or "chưa xác định được đối tượng"
+    what = ("nghi vấn lừa %d người sang Campuchia làm việc trái ý muốn; %s, "
+            .. "nạn nhân được tiếp nhận, hỗ trợ (%s)"):format(case.victims, suspects, place)
   elseif case.category == "illegal_exit" then
     what = ("phát hiện %d người định sang Campuchia qua đường mòn, lối mở tại %s")
            :format(people, place)
