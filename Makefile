@@ -19,9 +19,9 @@ WARN    := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werr
 OPT     ?= -O2 -g
 CFLAGS  ?=
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(OPT) $(WARN) $(CFLAGS) \
-             $(shell $(PKG_CONFIG) --cflags $(LUA_PC) sqlite3 2>/dev/null) \
+             $(shell $(PKG_CONFIG) --cflags $(LUA_PC) sqlite3 libedit 2>/dev/null) \
              -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_DATADIR='"$(DATADIR)"'
-LIBS    = $(shell $(PKG_CONFIG) --libs $(LUA_PC) sqlite3 2>/dev/null) -lcsv -lm
+LIBS    = $(shell $(PKG_CONFIG) --libs $(LUA_PC) sqlite3 libedit 2>/dev/null) -lcsv -lm
 LDFLAGS ?=
 
 B       ?= build
@@ -61,7 +61,8 @@ $(B)/unit_tests: $(UNIT_C) $(PURE_OBJS) $(ENGINE_H)
 $(B)/obj:
 	mkdir -p $@
 
-# Installs the Debian packages that are missing (nothing when all are present).
+# Installs the Debian packages that are missing (nothing when all are present).  The
+# targets that need them run a sub-make afterwards, so pkg-config is asked again.
 deps:
 	@sh .ci/deps
 
@@ -92,10 +93,12 @@ check-asan: deps
 test-only:
 	@$(TEST_ENV) prove --exec '' --timer tests/*.t
 
-check-valgrind: deps all
+check-valgrind: deps
+	@$(MAKE) --no-print-directory all
 	@VIGIL_VALGRIND=1 $(TEST_ENV) prove --exec '' --timer tests/cli.t tests/init.t
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run $(B)/vigil
 
 install: all

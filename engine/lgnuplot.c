@@ -140,7 +140,7 @@ static void push_failure(lua_State *L, const struct run_box *b, const char *prog
 }
 
 /* vigil.gnuplot.run(program [, {timeout = seconds}]) -> stdout_text, stderr_text
- * Runs the gnuplot program text with `gnuplot -d` and returns what gnuplot wrote.
+ * Runs the gnuplot program text with `gnuplot -d FILE` and returns what gnuplot wrote.
  * Raises when gnuplot is not installed (the message names the Debian package
  * gnuplot-nox), when it fails (its message and the line of the program), or when it
  * runs longer than timeout seconds (default 120; it is killed and reaped). */
@@ -185,6 +185,14 @@ static int gnuplot_run(lua_State *L)
         return luaL_error(L, "gnuplot: cannot run it: %s", strerror(e));
     }
     b->have_result = 1;
+    if (b->res.exited && b->res.exit_code == 127 && b->res.err_len == 0 && b->res.out_len == 0) {
+        /* posix_spawn's child reports a failed exec this way when the spawn itself
+         * cannot (as under valgrind) */
+        box_release(b);
+        lua_pushliteral(L, "gnuplot could not be started (is it installed?): "
+                           "install the Debian package gnuplot-nox");
+        return lua_error(L);
+    }
     if (b->res.timed_out) {
         box_release(b);
         return luaL_error(L, "gnuplot: still running after %f seconds; stopped", timeout);

@@ -410,6 +410,31 @@ do
   db:close()
 end
 
+---------------------------------------------------------------- schema changes and odd paths
+do
+  local db = fresh()
+  db:exec("create table t(a); insert into t values (1)")
+  local st = db:prepare("select * from t")
+  T.is(st:step(), {a = 1}, "before the schema change")
+  st:reset()
+  db:exec("alter table t add column b default 'x'")
+  T.is(st:step(), {a = 1, b = "x"}, "column names follow a re-prepare after ALTER TABLE")
+  T.is(st:columns(), {"a", "b"}, "columns() too")
+  st:close()
+  T.raises(function() db:exec("insert into t values (?, ?)") end,
+    "missing value for parameter %?1", "exec of a statement with parameters needs values")
+  T.raises(function()
+    db:transaction(function() db:exec("commit") end)
+  end, "no such savepoint", "a COMMIT inside a transaction surfaces when it ends")
+  T.is(db:exec("insert into t values (2, 'y')"), true, "db still usable")
+  local sel = db:prepare("select a from t order by a")
+  T.raises(function() for _ in sel:rows() do error("stop") end end, "stop", "error in a stmt:rows loop")
+  T.ok(sel:isopen(), "the prepared statement survives")
+  T.ok(pcall(db.exec, db, "drop table t"), "and was reset: DROP TABLE works")
+  sel:close()
+  db:close()
+end
+
 ---------------------------------------------------------------- many statements and garbage
 do
   local db = fresh()
