@@ -25,6 +25,12 @@ LIBS    = $(shell $(PKG_CONFIG) --libs $(LUA_PC) sqlite3 libedit 2>/dev/null) -l
 LDFLAGS ?=
 
 B       ?= build
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 ENGINE_C   := $(wildcard engine/*.c)
 ENGINE_H   := $(wildcard engine/*.h)
 LUA_SRC    := $(shell find engine/lua -name '*.lua' | LC_ALL=C sort)
@@ -40,23 +46,27 @@ PURE_OBJS  := $(patsubst engine/%.c,$(B)/obj/%.o,$(PURE_C))
 all: $(B)/vigil
 
 $(B)/vigil: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
 $(B)/obj/%.o: engine/%.c $(ENGINE_H) | $(B)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The Lua library is compiled into the binary: one file is all a user installs.
 $(B)/embed: engine/tools/embed.c | $(B)/obj
 	$(CC) -std=c11 -O1 $(WARN) -o $@ $<
 
 $(B)/embedded.c: $(B)/embed $(LUA_SRC)
-	$(B)/embed engine/lua $(LUA_SRC) > $@.tmp && mv $@.tmp $@
+	@echo "  EMBED engine/lua"
+	$(Q)$(B)/embed engine/lua $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
 $(B)/obj/embedded.o: $(B)/embedded.c
-	$(CC) $(ALL_CFLAGS) -Iengine -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Iengine -c -o $@ $<
 
 $(B)/unit_tests: $(UNIT_C) $(PURE_OBJS) $(ENGINE_H)
-	$(CC) $(ALL_CFLAGS) -Iengine -o $@ $(UNIT_C) $(PURE_OBJS) $(LIBS)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Iengine -o $@ $(UNIT_C) $(PURE_OBJS) $(LIBS)
 
 $(B)/obj:
 	mkdir -p $@

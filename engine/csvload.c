@@ -1,15 +1,15 @@
-/* A streaming CSV loader: libcsv parses, one prepared INSERT is bound per record.
+/* A streaming CSV loader: csvread delivers records, one prepared INSERT is bound per
+ * record.
  *
- * Input is cut into segments ending at each CR or LF before it reaches libcsv, so we
- * always know the physical line being parsed: a record starts on the line of the
- * first segment with content fed while no record is open (libcsv's row callback closes
- * one), which stays right when quoted fields span lines.  The same pass checks UTF-8
- * and NUL bytes.  A record's fields are copied into one buffer and bound in place when
- * the record ends, so a rejected record can still be shown in the message. */
+ * The header is matched against the table's columns once (every problem of it reported
+ * together, before any record is read); a record's values are bound straight from the
+ * reader's buffer, or converted first when check_values is on (integers and reals bound
+ * as numbers, DD/MM/YYYY dates rewritten as ISO).  A record SQLite refuses is explained
+ * by csvdiag_explain, which names the field to blame. */
 #include "csvload.h"
 #include "csvload_diag.h"
+#include "csvsniff.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,8 +17,18 @@
 #include <string.h>
 
 #define CHUNK_SIZE  65536   /* bytes read from a file at a time */
-#define PARSER_BLK  4096    /* libcsv's field buffer grows by this much */
-#define ERR_SIZE    1024
+#define ERR_SIZE    4096
+
+/* How a column's values are checked (SQLite's affinity of its declared type). */
+enum kind { K_TEXT, K_INTEGER, K_REAL, K_NUMERIC, K_OTHER };
+
+/* One column of the table. */
+struct column {
+    char *name;
+    enum kind kind;
+    int is_date;        /* a date() CHECK or a DATE type */
+    int required;       /* NOT NULL, no default, not the rowid */
+};
 
 struct csvload {
     sqlite3 *db;
@@ -26,49 +36,23 @@ struct csvload {
     char *table;
     char *name;                 /* the file name shown in messages */
     struct csvload_options opt;
-    size_t max_field;
-    struct csv_parser parser;
+    struct csvread *rd;
 
     int ntab;                   /* the table's columns */
-    char **tabcols;
+    struct column *cols;
     unsigned char *seen;        /* per table column: already in the header */
 
     int header_done;
     int ncols;                  /* fields of the header */
     const char **names;         /* per header field: its table column's name */
+    int *colidx;                /* per header field: its table column */
+    char (*conv)[16];           /* per header field: a converted date */
 
-    char *buf;                  /* the current record's field bytes */
-    size_t buflen, bufcap;
-    size_t *offs, *lens;        /* per field (up to ntab stored) */
-    unsigned char *isnull;
-    const char **vals;          /* filled when a record is explained */
-    int nfields;                /* fields seen in the current record */
-
-    long line;                  /* physical line being parsed (1-based) */
-    size_t line_pos;            /* bytes of that line consumed so far */
-    long rec_line;              /* line where the current record starts */
-    int between;                /* no record open */
-
-    int u_need;                 /* UTF-8: continuation bytes still expected */
-    unsigned char u_lo, u_hi;   /* the range allowed for the next one */
-    unsigned char u_seq[4];     /* the character's bytes so far, for messages */
-    int u_have;
-    size_t u_pos;               /* its first byte's position in the line */
-
-    unsigned char head[3];      /* the first bytes, held back until a BOM is ruled out */
-    int nhead, head_done;
-
+    const struct csvread_record *cur;   /* the record being handled */
     long long rows;
-    int failed, finished;
+    int failed;
     char err[ERR_SIZE];
 };
-
-/* libcsv's space test: no byte is a space to be trimmed; RFC 4180 keeps them. */
-static int never_space(unsigned char c)
-{
-    (void)c;
-    return 0;
-}
 
 /* Records the failure message (printf-style) unless one is already there. */
 static void fail(struct csvload *ld, const char *fmt, ...)
@@ -80,111 +64,70 @@ static void fail(struct csvload *ld, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ld->err, sizeof ld->err, fmt, ap);
     va_end(ap);
+    if (ld->rd)
+        csvread_fail(ld->rd, ld->err);
 }
 
-/* Ends the current record as rejected with msg ("NAME:LINE: " is prepended): through
- * the reject callback when there is one and it accepts, else as the load's failure. */
-static void reject(struct csvload *ld, const char *msg)
+/* Ends the current record as rejected with the full message msg: through the reject
+ * callback when there is one and it accepts, else as the load's failure. */
+static void reject_full(struct csvload *ld, const char *full)
 {
-    char full[ERR_SIZE];
-    snprintf(full, sizeof full, "%s:%ld: %s", ld->name, ld->rec_line, msg);
-    if (ld->opt.reject && ld->opt.reject(ld->opt.reject_ud, ld->rec_line, full) == 0)
+    if (ld->opt.reject && ld->opt.reject(ld->opt.reject_ud, ld->cur->line, full) == 0)
         return;
     fail(ld, "%s", full);
 }
 
-/* Describes field idx of the current record for messages: "field 'x' (column N)". */
-static void field_label(const struct csvload *ld, int idx, char *buf, size_t size)
+/* Rejects the current record with msg ("NAME:LINE: " is prepended). */
+static void reject(struct csvload *ld, const char *msg)
 {
-    if (ld->header_done && idx < ld->ncols)
-        snprintf(buf, size, "field '%s' (column %d)", ld->names[idx], idx + 1);
-    else
-        snprintf(buf, size, "%s %d", ld->header_done ? "field" : "header column", idx + 1);
+    char full[ERR_SIZE + 512];
+    snprintf(full, sizeof full, "%s:%ld: %.*s", ld->name, ld->cur->line, ERR_SIZE - 1, msg);
+    reject_full(ld, full);
 }
 
-/* Checks header field idx (s, len) against the table's columns. */
-static void header_field(struct csvload *ld, const char *s, size_t len, int idx)
+/* Appends a header problem (printf-style) to buf as a new line "NAME:LINE: ...". */
+static void header_problem(struct csvload *ld, char *buf, size_t size, long line,
+                           const char *fmt, ...)
 {
-    char shown[256];
+    size_t used = strlen(buf);
+    va_list ap;
+    if (used + 1 >= size)
+        return;
+    used += (size_t)snprintf(buf + used, size - used, "%s%s:%ld: ", used ? "\n" : "", ld->name,
+                             line);
+    if (used + 1 >= size)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, size - used, fmt, ap);
+    va_end(ap);
+}
+
+/* The table column named s (len bytes, compared without case), or -1. */
+static int find_column(const struct csvload *ld, const char *s, size_t len)
+{
     int j;
-    if (!s || len == 0) {
-        fail(ld, "%s:%ld: header column %d has no name", ld->name, ld->rec_line, idx + 1);
-        return;
-    }
     for (j = 0; j < ld->ntab; j++)
-        if (strlen(ld->tabcols[j]) == len && sqlite3_strnicmp(ld->tabcols[j], s, (int)len) == 0)
-            break;
-    csvdiag_value(shown, sizeof shown, s, len);
-    if (j == ld->ntab) {
-        char cols[512] = "";
-        size_t used = 0;
-        int k;
-        for (k = 0; k < ld->ntab && used < sizeof cols; k++)
-            used += (size_t)snprintf(cols + used, sizeof cols - used, "%s%s", k ? ", " : "",
-                                     ld->tabcols[k]);
-        fail(ld, "%s:%ld: header column %d: unknown column %s (table %s has %s)", ld->name,
-             ld->rec_line, idx + 1, shown, ld->table, cols);
-        return;
-    }
-    if (ld->seen[j]) {
-        fail(ld, "%s:%ld: header column %d: column %s appears twice", ld->name, ld->rec_line,
-             idx + 1, shown);
-        return;
-    }
-    ld->seen[j] = 1;
-    ld->names[idx] = ld->tabcols[j];
+        if (strlen(ld->cols[j].name) == len && sqlite3_strnicmp(ld->cols[j].name, s, (int)len) == 0)
+            return j;
+    return -1;
 }
 
-/* libcsv's field callback: checks a header name, or keeps a record's value. */
-static void on_field(void *s, size_t len, void *ud)
+/* The name field s (len bytes, spaces trimmed) is renamed to by opt->map, or NULL. */
+static const char *mapped_name(const struct csvload *ld, const char *s, size_t len)
 {
-    struct csvload *ld = ud;
-    int idx;
-    if (ld->failed)
-        return;
-    idx = ld->nfields++;
-    if (len > ld->max_field) {
-        char label[256];
-        field_label(ld, idx, label, sizeof label);
-        fail(ld, "%s:%ld: %s is longer than %zu bytes", ld->name, ld->rec_line, label,
-             ld->max_field);
-        return;
-    }
-    if (!ld->header_done) {
-        header_field(ld, s, len, idx);
-        return;
-    }
-    if (idx >= ld->ncols)
-        return;   /* a ragged record: counted, reported at its end */
-    if (ld->buflen + len + 1 > ld->bufcap) {
-        size_t cap = ld->bufcap ? ld->bufcap : 1024;
-        char *p;
-        while (cap < ld->buflen + len + 1)
-            cap *= 2;
-        p = realloc(ld->buf, cap);
-        if (!p) {
-            fail(ld, "%s:%ld: out of memory", ld->name, ld->rec_line);
-            return;
-        }
-        ld->buf = p;
-        ld->bufcap = cap;
-    }
-    ld->offs[idx] = ld->buflen;
-    ld->lens[idx] = len;
-    ld->isnull[idx] = s == NULL;
-    if (len)
-        memcpy(ld->buf + ld->buflen, s, len);
-    ld->buflen += len;
+    const char *const *m;
+    for (m = ld->opt.map; m && m[0] && m[1]; m += 2)
+        if (strlen(m[0]) == len && sqlite3_strnicmp(m[0], s, (int)len) == 0)
+            return m[1];
+    return NULL;
 }
 
-/* Prepares the INSERT for the header's columns. */
-static void header_done(struct csvload *ld)
+/* Prepares the INSERT for the header's columns.  Returns 0 or -1 (failed). */
+static int prepare_insert(struct csvload *ld, long line)
 {
     sqlite3_str *sql = sqlite3_str_new(ld->db);
     char *text;
     int i;
-    ld->header_done = 1;
-    ld->ncols = ld->nfields;
     sqlite3_str_appendf(sql, "INSERT INTO \"%w\" (", ld->table);
     for (i = 0; i < ld->ncols; i++)
         sqlite3_str_appendf(sql, "%s\"%w\"", i ? ", " : "", ld->names[i]);
@@ -195,26 +138,175 @@ static void header_done(struct csvload *ld)
     text = sqlite3_str_finish(sql);
     if (!text) {
         fail(ld, "%s: out of memory", ld->name);
-        return;
+        return -1;
     }
     if (sqlite3_prepare_v2(ld->db, text, -1, &ld->ins, NULL) != SQLITE_OK)
-        fail(ld, "%s:%ld: cannot insert into %s: %s", ld->name, ld->rec_line, ld->table,
+        fail(ld, "%s:%ld: cannot insert into %s: %s", ld->name, line, ld->table,
              sqlite3_errmsg(ld->db));
     sqlite3_free(text);
+    if (ld->failed)
+        return -1;
+    csvread_set_names(ld->rd, ld->names, ld->ncols);
+    ld->header_done = 1;
+    return 0;
 }
 
-/* Binds the current record and inserts it; a rejected record is explained. */
-static void insert_record(struct csvload *ld)
+/* Lists the table's required columns the header lacks into problems. */
+static void missing_required(struct csvload *ld, char *problems, size_t size, long line)
+{
+    int j;
+    for (j = 0; j < ld->ntab; j++)
+        if (ld->cols[j].required && !ld->seen[j])
+            header_problem(ld, problems, size, line, "missing column '%s' (it is NOT NULL "
+                           "and has no default)", ld->cols[j].name);
+}
+
+/* Matches the header record against the table's columns; every problem is reported in
+ * one failure.  Then prepares the INSERT. */
+static void read_header(struct csvload *ld, const struct csvread_record *rec)
+{
+    char problems[ERR_SIZE] = "", shown[256], cols[1024] = "";
+    int i, k, unknown = 0;
+    size_t used = 0;
+    for (k = 0; k < ld->ntab && used < sizeof cols; k++)
+        used += (size_t)snprintf(cols + used, sizeof cols - used, "%s%s", k ? ", " : "",
+                                 ld->cols[k].name);
+    ld->ncols = rec->n;
+    for (i = 0; i < rec->n; i++) {
+        const char *s = rec->vals[i] ? rec->vals[i] : "";
+        size_t len = rec->vals[i] ? rec->lens[i] : 0;
+        const char *target;
+        int j;
+        while (len > 0 && (*s == ' ' || *s == '\t')) {
+            s++;
+            len--;
+        }
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        csvdiag_value(shown, sizeof shown, rec->vals[i], rec->vals[i] ? rec->lens[i] : 0);
+        if (len == 0) {
+            header_problem(ld, problems, sizeof problems, rec->line,
+                           "header column %d has no name", i + 1);
+            continue;
+        }
+        target = mapped_name(ld, s, len);
+        j = target ? find_column(ld, target, strlen(target)) : find_column(ld, s, len);
+        if (j < 0) {
+            if (target)
+                header_problem(ld, problems, sizeof problems, rec->line, "header column %d: "
+                               "%s is mapped to '%s', which table %s does not have (it has %s)",
+                               i + 1, shown, target, ld->table, cols);
+            else
+                header_problem(ld, problems, sizeof problems, rec->line, "header column %d: "
+                               "unknown column %s (table %s has %s)", i + 1, shown,
+                               ld->table, unknown ? "the columns above" : cols);
+            unknown++;
+            continue;
+        }
+        if (ld->seen[j]) {
+            header_problem(ld, problems, sizeof problems, rec->line,
+                           "header column %d: column %s appears twice", i + 1, shown);
+            continue;
+        }
+        if (i < ld->ntab) {   /* past ntab a field is always unknown or doubled */
+            ld->seen[j] = 1;
+            ld->names[i] = ld->cols[j].name;
+            ld->colidx[i] = j;
+        }
+    }
+    if (ld->opt.check_required)
+        missing_required(ld, problems, sizeof problems, rec->line);
+    if (problems[0]) {
+        fail(ld, "%s", problems);
+        return;
+    }
+    prepare_insert(ld, rec->line);
+}
+
+/* Checks and converts field i (table column c) of the record for binding; binds it.
+ * Returns 0, 1 when the value was rejected (the record is done), -1 on a bind error. */
+static int bind_checked(struct csvload *ld, const struct csvread_record *rec, int i,
+                        const struct column *c)
+{
+    const char *s = rec->vals[i];
+    size_t len = s ? rec->lens[i] : 0, tl = len;
+    char shown[256], msg[ERR_SIZE];
+    const char *t = s, *what, *why = NULL;
+    long long iv;
+    double dv;
+    while (tl > 0 && (*t == ' ' || *t == '\t')) {
+        t++;
+        tl--;
+    }
+    if (!s || tl == 0)
+        return sqlite3_bind_null(ld->ins, i + 1) == SQLITE_OK ? 0 : -1;
+    if (c->is_date) {
+        if (csvsniff_date(s, len, ld->conv[i], &why))
+            return sqlite3_bind_text(ld->ins, i + 1, ld->conv[i], 10, SQLITE_STATIC)
+                   == SQLITE_OK ? 0 : -1;
+        what = "a date";
+    } else if (c->kind == K_INTEGER) {
+        if (csvsniff_integer(s, len, &iv))
+            return sqlite3_bind_int64(ld->ins, i + 1, iv) == SQLITE_OK ? 0 : -1;
+        what = "an integer";
+    } else if (c->kind == K_REAL) {
+        if (csvsniff_real(s, len, &dv))
+            return sqlite3_bind_double(ld->ins, i + 1, dv) == SQLITE_OK ? 0 : -1;
+        what = "a number";
+    } else {
+        if (csvsniff_integer(s, len, &iv))
+            return sqlite3_bind_int64(ld->ins, i + 1, iv) == SQLITE_OK ? 0 : -1;
+        if (csvsniff_real(s, len, &dv))
+            return sqlite3_bind_double(ld->ins, i + 1, dv) == SQLITE_OK ? 0 : -1;
+        what = "a number";
+    }
+    csvdiag_value(shown, sizeof shown, s, len);
+    snprintf(msg, sizeof msg, "%s:%ld:%d: field '%s': %s is not %s%s%s%s", ld->name, rec->line,
+             i + 1, c->name, shown, what, why ? " (" : "", why ? why : "", why ? ")" : "");
+    reject_full(ld, msg);
+    return 1;
+}
+
+/* Copies src into dst with every run of spaces and line ends made one space (SQLite
+ * quotes a CHECK expression as written, over several lines). */
+static void squeeze(char *dst, size_t size, const char *src)
+{
+    size_t n = 0;
+    int space = 0;
+    for (; *src && n + 1 < size; src++) {
+        if (*src == ' ' || *src == '\n' || *src == '\r' || *src == '\t') {
+            space = 1;
+            continue;
+        }
+        if (space && n > 0 && n + 2 < size)
+            dst[n++] = ' ';
+        space = 0;
+        dst[n++] = *src;
+    }
+    dst[n] = '\0';
+}
+
+/* Binds the record and inserts it; a rejected record is explained. */
+static void insert_record(struct csvload *ld, const struct csvread_record *rec)
 {
     int i, rc;
     for (i = 0; i < ld->ncols; i++) {
-        if (ld->isnull[i])
+        const struct column *c = &ld->cols[ld->colidx[i]];
+        if (ld->opt.check_values && (c->kind != K_TEXT || c->is_date) && c->kind != K_OTHER) {
+            rc = bind_checked(ld, rec, i, c);
+            if (rc == 1) {
+                sqlite3_clear_bindings(ld->ins);
+                return;
+            }
+            rc = rc == 0 ? SQLITE_OK : SQLITE_ERROR;
+        } else if (!rec->vals[i]) {
             rc = sqlite3_bind_null(ld->ins, i + 1);
-        else
-            rc = sqlite3_bind_text(ld->ins, i + 1, ld->buf + ld->offs[i], (int)ld->lens[i],
+        } else {
+            rc = sqlite3_bind_text(ld->ins, i + 1, rec->vals[i], (int)rec->lens[i],
                                    SQLITE_STATIC);
+        }
         if (rc != SQLITE_OK) {
-            fail(ld, "%s:%ld: %s", ld->name, ld->rec_line, sqlite3_errmsg(ld->db));
+            fail(ld, "%s:%ld: %s", ld->name, rec->line, sqlite3_errmsg(ld->db));
             return;
         }
     }
@@ -226,171 +318,42 @@ static void insert_record(struct csvload *ld)
     }
     {
         int ext = sqlite3_extended_errcode(ld->db);
-        char msg[512], why[ERR_SIZE];
-        struct csvrec rec;
-        snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(ld->db));
+        char msg[512], why[1024];
+        struct csvrec crec;
+        squeeze(msg, sizeof msg, sqlite3_errmsg(ld->db));
         sqlite3_reset(ld->ins);
         if ((ext & 0xFF) != SQLITE_CONSTRAINT && ext != SQLITE_MISMATCH && ext != SQLITE_TOOBIG &&
             ext != SQLITE_RANGE) {
-            fail(ld, "%s:%ld: %s", ld->name, ld->rec_line, msg);
+            fail(ld, "%s:%ld: %s", ld->name, rec->line, msg);
             return;
         }
-        for (i = 0; i < ld->ncols; i++)
-            ld->vals[i] = ld->isnull[i] ? NULL : ld->buf + ld->offs[i];
-        rec.n = ld->ncols;
-        rec.names = ld->names;
-        rec.vals = ld->vals;
-        rec.lens = ld->lens;
-        csvdiag_explain(ld->db, ld->table, &rec, ext, msg, why, sizeof why);
+        crec.n = ld->ncols;
+        crec.names = ld->names;
+        crec.vals = rec->vals;
+        crec.lens = rec->lens;
+        csvdiag_explain(ld->db, ld->table, &crec, ext, msg, why, sizeof why);
         reject(ld, why);
     }
 }
 
-/* libcsv's record callback: the header's end prepares the INSERT, a record's end
- * inserts it. */
-static void on_record(int c, void *ud)
+/* csvread's record callback: the header is matched, a record inserted.  Returns
+ * nonzero once the load has failed. */
+static int on_record(void *ud, const struct csvread_record *rec)
 {
     struct csvload *ld = ud;
-    (void)c;
-    ld->between = 1;
-    if (!ld->failed) {
-        if (!ld->header_done) {
-            header_done(ld);
-        } else if (ld->nfields != ld->ncols) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "record has %d field%s, the header has %d", ld->nfields,
-                     ld->nfields == 1 ? "" : "s", ld->ncols);
-            reject(ld, msg);
-        } else {
-            insert_record(ld);
-        }
-    }
-    ld->nfields = 0;
-    ld->buflen = 0;
-}
-
-/* Feeds one segment (at most one line end, at its end) to libcsv; pos is the line's
- * byte count before it.  Returns 0 or -1. */
-static int parse_segment(struct csvload *ld, const unsigned char *seg, size_t n, size_t pos)
-{
-    size_t done = csv_parse(&ld->parser, seg, n, on_field, on_record, ld);
-    if (ld->failed)
-        return -1;
-    if (done < n) {
-        if (csv_error(&ld->parser) != CSV_EPARSE)
-            fail(ld, "%s:%ld: %s", ld->name, ld->line, csv_strerror(csv_error(&ld->parser)));
-        else if (seg[done] == '"')
-            fail(ld, "%s:%ld: byte %zu: a quote inside an unquoted field (quote the whole "
-                 "field and double the quote)", ld->name, ld->line, pos + done + 1);
-        else
-            fail(ld, "%s:%ld: byte %zu: text after the closing quote of a field", ld->name,
-                 ld->line, pos + done + 1);
-        return -1;
-    }
-    if (csv_get_buffer_size(&ld->parser) > ld->max_field + PARSER_BLK + 1) {
-        char label[256];
-        field_label(ld, ld->nfields, label, sizeof label);
-        fail(ld, "%s:%ld: %s is longer than %zu bytes", ld->name, ld->rec_line, label,
-             ld->max_field);
-        return -1;
-    }
-    return 0;
-}
-
-/* Reports byte c, which breaks UTF-8 (or is NUL), at the current position: an
- * unfinished character is shown whole, from its first byte. */
-static int bad_byte(struct csvload *ld, unsigned char c)
-{
-    char hex[32] = "";
-    size_t used = 0;
-    int i;
-    if (c == 0 && !ld->u_need) {
-        fail(ld, "%s:%ld: byte %zu: NUL byte", ld->name, ld->line, ld->line_pos + 1);
-        return -1;
-    }
-    for (i = 0; ld->u_need && i < ld->u_have; i++)
-        used += (size_t)snprintf(hex + used, sizeof hex - used, "0x%02X ", ld->u_seq[i]);
-    snprintf(hex + used, sizeof hex - used, "0x%02X", c);
-    fail(ld, "%s:%ld: byte %zu: invalid UTF-8 (%s)", ld->name, ld->line,
-         (ld->u_need ? ld->u_pos : ld->line_pos) + 1, hex);
-    return -1;
-}
-
-/* Starts a UTF-8 sequence with lead byte c: sets the continuation bytes expected and
- * the range of the next one (no overlong forms, surrogates or values past U+10FFFF).
- * Returns 0, or -1 when c cannot lead. */
-static int utf8_lead(struct csvload *ld, unsigned char c)
-{
-    ld->u_lo = 0x80;
-    ld->u_hi = 0xBF;
-    ld->u_seq[0] = c;
-    ld->u_have = 1;
-    ld->u_pos = ld->line_pos;
-    if (c >= 0xC2 && c <= 0xDF) {
-        ld->u_need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        ld->u_need = 2;
-        if (c == 0xE0)
-            ld->u_lo = 0xA0;
-        else if (c == 0xED)
-            ld->u_hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        ld->u_need = 3;
-        if (c == 0xF0)
-            ld->u_lo = 0x90;
-        else if (c == 0xF4)
-            ld->u_hi = 0x8F;
+    ld->cur = rec;
+    if (!ld->header_done) {
+        read_header(ld, rec);
+    } else if (rec->n != ld->ncols) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "record has %d field%s, the %s has %d", rec->n,
+                 rec->n == 1 ? "" : "s", ld->opt.no_header ? "table" : "header", ld->ncols);
+        reject(ld, msg);
     } else {
-        return -1;
+        insert_record(ld, rec);
     }
-    return 0;
-}
-
-/* Checks and parses len bytes of the file (after any BOM), one segment per line end.
- * Returns 0 or -1. */
-static int process(struct csvload *ld, const unsigned char *p, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        size_t start = i, pos = ld->line_pos;
-        int content = 0, end = 0;
-        while (i < len) {
-            unsigned char c = p[i];
-            if (ld->u_need) {
-                if (c < ld->u_lo || c > ld->u_hi)
-                    return bad_byte(ld, c);
-                ld->u_need--;
-                ld->u_seq[ld->u_have++] = c;
-                ld->u_lo = 0x80;
-                ld->u_hi = 0xBF;
-            } else if (c >= 0x80) {
-                if (utf8_lead(ld, c) != 0)
-                    return bad_byte(ld, c);
-            } else if (c == '\n' || c == '\r') {
-                end = c;
-                i++;
-                break;
-            } else if (c == 0) {
-                return bad_byte(ld, c);
-            }
-            content = 1;
-            ld->line_pos++;
-            i++;
-        }
-        if (content && ld->between) {
-            ld->rec_line = ld->line;
-            ld->between = 0;
-        }
-        if (parse_segment(ld, p + start, i - start, pos) != 0)
-            return -1;
-        if (end == '\n') {
-            ld->line++;
-            ld->line_pos = 0;
-        } else if (end == '\r') {
-            ld->line_pos++;
-        }
-    }
-    return 0;
+    ld->cur = NULL;
+    return ld->failed;
 }
 
 /* Frees what a loader owns. */
@@ -400,47 +363,118 @@ void csvload_free(struct csvload *ld)
     if (!ld)
         return;
     sqlite3_finalize(ld->ins);
-    csv_free(&ld->parser);
+    csvread_free(ld->rd);
     for (j = 0; j < ld->ntab; j++)
-        free(ld->tabcols[j]);
-    free(ld->tabcols);
+        free(ld->cols[j].name);
+    free(ld->cols);
     free(ld->seen);
     free(ld->names);
-    free(ld->offs);
-    free(ld->lens);
-    free(ld->isnull);
-    free(ld->vals);
-    free(ld->buf);
+    free(ld->colidx);
+    free(ld->conv);
     free(ld->table);
     free(ld->name);
     free(ld);
 }
 
-/* Reads the names of table's columns into ld->tabcols.  Returns 0 or -1 (with err). */
+/* True for a byte that may be part of an SQL identifier. */
+static int ident_byte(unsigned char c)
+{
+    return c == '_' || c == '$' || c >= 0x80 || (c >= '0' && c <= '9') ||
+           (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* True when the CREATE statement sql calls date() on column name: "date(name" with
+ * optional spaces and quotes, as in CHECK (x IS date(x, '+0 days')). */
+static int checked_as_date(const char *sql, const char *name)
+{
+    size_t nlen = strlen(name);
+    const char *s;
+    for (s = sql; s && *s; s++) {
+        const char *p;
+        if (sqlite3_strnicmp(s, "date", 4) != 0 || (s > sql && ident_byte((unsigned char)s[-1])))
+            continue;
+        p = s + 4;
+        while (*p == ' ')
+            p++;
+        if (*p != '(')
+            continue;
+        p++;
+        while (*p == ' ' || *p == '"' || *p == '`' || *p == '[')
+            p++;
+        if (sqlite3_strnicmp(p, name, (int)nlen) == 0 && !ident_byte((unsigned char)p[nlen]))
+            return 1;
+    }
+    return 0;
+}
+
+/* SQLite's affinity rules applied to a declared type. */
+static enum kind kind_of(const char *type)
+{
+    char up[64];
+    size_t i;
+    for (i = 0; type && type[i] && i + 1 < sizeof up; i++)
+        up[i] = (char)(type[i] >= 'a' && type[i] <= 'z' ? type[i] - 32 : type[i]);
+    up[i] = '\0';
+    if (strstr(up, "INT"))
+        return K_INTEGER;
+    if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
+        return K_TEXT;
+    if (up[0] == '\0' || strstr(up, "BLOB") || strcmp(up, "ANY") == 0)
+        return K_OTHER;
+    if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
+        return K_REAL;
+    if (strcmp(up, "DATE") == 0)
+        return K_TEXT;
+    return K_NUMERIC;
+}
+
+/* Reads the table's columns into ld->cols.  Returns 0 or -1 (with err). */
 static int load_columns(struct csvload *ld, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
-    int cap = 0, rc;
-    if (sqlite3_prepare_v2(ld->db, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL)
-        != SQLITE_OK) {
+    char *sql = NULL;
+    int cap = 0, rc, npk = 0;
+    if (sqlite3_prepare_v2(ld->db, "SELECT sql FROM sqlite_schema WHERE type='table' AND "
+                           "name=?1 COLLATE NOCASE", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, ld->table, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            sql = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(ld->db, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, "
+                           "(SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) "
+                           "FROM pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", ld->name, sqlite3_errmsg(ld->db));
+        sqlite3_free(sql);
         return -1;
     }
     sqlite3_bind_text(st, 1, ld->table, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *col = (const char *)sqlite3_column_text(st, 0);
+        const char *type = (const char *)sqlite3_column_text(st, 1);
+        struct column *c;
         if (ld->ntab == cap) {
-            char **p = realloc(ld->tabcols, sizeof *p * (size_t)(cap ? cap * 2 : 16));
+            struct column *p = realloc(ld->cols, sizeof *p * (size_t)(cap ? cap * 2 : 16));
             if (!p)
                 break;
-            ld->tabcols = p;
+            ld->cols = p;
             cap = cap ? cap * 2 : 16;
         }
-        ld->tabcols[ld->ntab] = strdup(col ? col : "");
-        if (!ld->tabcols[ld->ntab])
+        c = &ld->cols[ld->ntab];
+        c->name = strdup(col ? col : "");
+        if (!c->name)
             break;
+        c->kind = kind_of(type);
+        c->is_date = (type && sqlite3_stricmp(type, "DATE") == 0) ||
+                     (sql && checked_as_date(sql, c->name));
+        npk = sqlite3_column_int(st, 5);
+        c->required = sqlite3_column_int(st, 2) && !sqlite3_column_int(st, 3) &&
+                      !(sqlite3_column_int(st, 4) == 1 && npk == 1 && c->kind == K_INTEGER &&
+                        type && sqlite3_stricmp(type, "INTEGER") == 0);
         ld->ntab++;
     }
+    sqlite3_free(sql);
     if (rc != SQLITE_DONE) {
         snprintf(err, errlen, "%s: %s", ld->name,
                  rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(ld->db));
@@ -460,24 +494,24 @@ struct csvload *csvload_new(sqlite3 *db, const char *table, const char *name,
                             const struct csvload_options *opt, char *err, size_t errlen)
 {
     struct csvload *ld = calloc(1, sizeof *ld);
+    struct csvread_options ro;
     size_t n;
-    if (!ld || csv_init(&ld->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
+    if (!ld) {
         snprintf(err, errlen, "%s: out of memory", name);
-        free(ld);
         return NULL;
     }
-    csv_set_space_func(&ld->parser, never_space);
-    csv_set_blk_size(&ld->parser, PARSER_BLK);
     ld->db = db;
     if (opt)
         ld->opt = *opt;
-    ld->max_field = ld->opt.max_field ? ld->opt.max_field : CSVLOAD_MAX_FIELD_DEFAULT;
-    ld->line = 1;
-    ld->rec_line = 1;
-    ld->between = 1;
+    memset(&ro, 0, sizeof ro);
+    ro.delim = ld->opt.delim;
+    ro.max_field = ld->opt.max_field;
+    ro.max_columns = ld->opt.max_columns;
+    ro.header = !ld->opt.no_header;
     ld->table = strdup(table);
     ld->name = strdup(name);
-    if (!ld->table || !ld->name) {
+    ld->rd = csvread_new(name, &ro, on_record, ld);
+    if (!ld->table || !ld->name || !ld->rd) {
         snprintf(err, errlen, "%s: out of memory", name);
         csvload_free(ld);
         return NULL;
@@ -489,14 +523,25 @@ struct csvload *csvload_new(sqlite3 *db, const char *table, const char *name,
     n = (size_t)ld->ntab;
     ld->seen = calloc(n, 1);
     ld->names = calloc(n, sizeof *ld->names);
-    ld->offs = calloc(n, sizeof *ld->offs);
-    ld->lens = calloc(n, sizeof *ld->lens);
-    ld->isnull = calloc(n, 1);
-    ld->vals = calloc(n, sizeof *ld->vals);
-    if (!ld->seen || !ld->names || !ld->offs || !ld->lens || !ld->isnull || !ld->vals) {
+    ld->colidx = calloc(n, sizeof *ld->colidx);
+    ld->conv = calloc(n, sizeof *ld->conv);
+    if (!ld->seen || !ld->names || !ld->colidx || !ld->conv) {
         snprintf(err, errlen, "%s: out of memory", name);
         csvload_free(ld);
         return NULL;
+    }
+    if (ld->opt.no_header) {
+        int j;
+        for (j = 0; j < ld->ntab; j++) {
+            ld->names[j] = ld->cols[j].name;
+            ld->colidx[j] = j;
+        }
+        ld->ncols = ld->ntab;
+        if (prepare_insert(ld, 1) != 0) {
+            snprintf(err, errlen, "%s", ld->err);
+            csvload_free(ld);
+            return NULL;
+        }
     }
     return ld;
 }
@@ -504,26 +549,13 @@ struct csvload *csvload_new(sqlite3 *db, const char *table, const char *name,
 /* Parses and inserts the next len bytes; see csvload.h. */
 int csvload_feed(struct csvload *ld, const void *data, size_t len)
 {
-    static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
-    const unsigned char *p = data;
     if (ld->failed)
         return -1;
-    if (ld->finished) {
-        fail(ld, "%s: input after the end", ld->name);
+    if (csvread_feed(ld->rd, data, len) != 0) {
+        fail(ld, "%s", csvread_errmsg(ld->rd));
         return -1;
     }
-    if (!ld->head_done) {
-        while (len > 0 && ld->nhead < 3) {
-            ld->head[ld->nhead++] = *p++;
-            len--;
-        }
-        if (ld->nhead < 3 && memcmp(ld->head, bom, (size_t)ld->nhead) == 0)
-            return 0;   /* maybe a BOM: wait for more */
-        ld->head_done = 1;
-        if (memcmp(ld->head, bom, 3) != 0 && process(ld, ld->head, (size_t)ld->nhead) != 0)
-            return -1;
-    }
-    return process(ld, p, len);
+    return 0;
 }
 
 /* Ends the input; see csvload.h. */
@@ -531,27 +563,13 @@ int csvload_finish(struct csvload *ld)
 {
     if (ld->failed)
         return -1;
-    if (ld->finished)
-        return 0;
-    if (!ld->head_done) {
-        ld->head_done = 1;
-        if (process(ld, ld->head, (size_t)ld->nhead) != 0)
-            return -1;
-    }
-    if (ld->u_need) {
-        fail(ld, "%s:%ld: byte %zu: invalid UTF-8 (the file ends inside a character)",
-             ld->name, ld->line, ld->u_pos + 1);
+    if (csvread_finish(ld->rd) != 0) {
+        fail(ld, "%s", csvread_errmsg(ld->rd));
         return -1;
     }
-    if (csv_fini(&ld->parser, on_field, on_record, ld) != 0 && !ld->failed)
-        fail(ld, "%s:%ld: a quoted field is never closed (a quote is missing)", ld->name,
-             ld->rec_line);
-    if (!ld->failed && !ld->header_done)
+    if (!ld->header_done)
         fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
-    if (ld->failed)
-        return -1;
-    ld->finished = 1;
-    return 0;
+    return ld->failed ? -1 : 0;
 }
 
 /* The message of the failure ("" while none). */
@@ -564,6 +582,39 @@ const char *csvload_errmsg(const struct csvload *ld)
 long long csvload_rows(const struct csvload *ld)
 {
     return ld->rows;
+}
+
+/* The bytes read so far. */
+unsigned long long csvload_offset(const struct csvload *ld)
+{
+    return csvread_offset(ld->rd);
+}
+
+/* The record being rejected, or NULL. */
+const struct csvread_record *csvload_current(const struct csvload *ld)
+{
+    return ld->cur;
+}
+
+/* The table columns of the header's fields; see csvload.h. */
+const char *const *csvload_columns(const struct csvload *ld, int *n)
+{
+    *n = ld->header_done ? ld->ncols : 0;
+    return ld->names;
+}
+
+/* The table's date columns; see csvload.h. */
+void csvload_date_columns(const struct csvload *ld, char *buf, size_t size)
+{
+    size_t used = 0;
+    int j;
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    for (j = 0; j < ld->ntab && used < size; j++)
+        if (ld->cols[j].is_date)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                                     ld->cols[j].name);
 }
 
 /* Loads the file at path into table, in chunks; see csvload.h. */

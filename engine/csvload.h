@@ -2,14 +2,15 @@
  * INSERT bound per record, never holding the file in memory.  Shared by `vigil init`
  * and `vigil import`.  Pure C (SQLite + libcsv); no Lua.
  *
- * The accepted CSV: UTF-8 (a leading BOM is skipped; invalid UTF-8 and NUL bytes are
- * errors naming the line and byte), comma-separated, RFC 4180 quoting, LF or CRLF line
- * ends.  The first record names the columns: a subset of the table's, in any order.
- * An empty unquoted field is NULL, a quoted empty field "" is the empty string; every
- * other value is bound as TEXT (a STRICT table converts or rejects it).  Spaces are part
- * of a field.  Blank lines are skipped.  Every record must have as many fields as the
- * header.  Messages have the form "NAME:LINE: ...", LINE being the physical line where
- * the record starts. */
+ * The text is read by csvread (csvread.h: UTF-8, BOM, quoting, line ends, limits).
+ * The first record names the columns: a subset of the table's, in any order, matched
+ * without case and surrounding spaces (or renamed through opt->map).  An empty unquoted
+ * field is NULL, a quoted empty field "" is the empty string; every other value is bound
+ * as TEXT (a STRICT table converts or rejects it) unless opt->check_values asks for
+ * vigil's own checks.  Every record must have as many fields as the header.  Messages
+ * have the form "NAME:LINE: ...", LINE being the physical line where the record starts;
+ * a value check names the column too: "NAME:LINE:COLUMN: field 'x': '31/02/2022' is not
+ * a date (February 2022 has 28 days)". */
 #ifndef VIGIL_CSVLOAD_H
 #define VIGIL_CSVLOAD_H
 
@@ -17,8 +18,10 @@
 
 #include <sqlite3.h>
 
+#include "csvread.h"
+
 /* The default cap on one field, in bytes. */
-#define CSVLOAD_MAX_FIELD_DEFAULT ((size_t)1 << 20)
+#define CSVLOAD_MAX_FIELD_DEFAULT CSVREAD_MAX_FIELD_DEFAULT
 
 struct csvload_options {
     size_t max_field;   /* the longest field accepted, in bytes; 0 = the default */
@@ -28,6 +31,15 @@ struct csvload_options {
      * (bad quoting, invalid UTF-8, NUL, an oversized field) always ends it. */
     int (*reject)(void *ud, long line, const char *msg);
     void *reject_ud;
+    int delim;                  /* the delimiter; 0 = ',' */
+    int max_columns;            /* the most fields in a record; 0 = csvread's default */
+    int no_header;              /* no header: the fields are the table's columns in order */
+    const char *const *map;     /* NULL-terminated pairs "csv name", "column": renames */
+    int check_required;         /* a NOT NULL column without a default that the header
+                                 * lacks is an error before any record is read */
+    int check_values;           /* INTEGER, REAL and date columns are checked before the
+                                 * insert: an empty field is NULL, DD/MM/YYYY becomes
+                                 * YYYY-MM-DD, a bad value is rejected with its column */
 };
 
 struct csvload;
@@ -51,6 +63,20 @@ const char *csvload_errmsg(const struct csvload *ld);
 
 /* The number of records inserted so far. */
 long long csvload_rows(const struct csvload *ld);
+
+/* The bytes read so far. */
+unsigned long long csvload_offset(const struct csvload *ld);
+
+/* The record being rejected (valid inside the reject callback only), or NULL. */
+const struct csvread_record *csvload_current(const struct csvload *ld);
+
+/* The table columns of the header's fields, in order, and their count in *n (0 before
+ * the header was read). */
+const char *const *csvload_columns(const struct csvload *ld, int *n);
+
+/* The table's date columns (found through a date() CHECK or a DATE type), written into
+ * buf as "a, b" ("" when none): what check_values treats as dates. */
+void csvload_date_columns(const struct csvload *ld, char *buf, size_t size);
 
 /* Frees the loader and its statement; the rows inserted stay (the caller owns the
  * transaction).  Accepts NULL. */

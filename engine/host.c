@@ -22,6 +22,8 @@ static const luaL_Reg c_modules[] = {
     {"vigil.core", luaopen_vigil_core},
     {"vigil.db", luaopen_vigil_db},
     {"vigil.gnuplot", luaopen_vigil_gnuplot},
+    {"vigil.csv", luaopen_vigil_csv},
+    {"vigil.limits", luaopen_vigil_limits},
     {NULL, NULL},
 };
 

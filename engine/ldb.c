@@ -9,6 +9,7 @@
 
 #include "ldb.h"
 #include "ldb_int.h"
+#include "limits.h"
 #include "modules.h"
 
 /* Pushes a one-line excerpt of sql: whitespace runs become one space, and text past
@@ -60,12 +61,18 @@ int db_raise(lua_State *L, const char *msg, const char *sql)
     return luaL_error(L, "vigil.db: %s (in: %s)", lua_tostring(L, -2), lua_tostring(L, -1));
 }
 
-/* Returns the Db at idx, raising when it is not a Db or is closed. */
+static void open_lazy(lua_State *L, Db *db, int idx);
+
+/* Returns the Db at idx, raising when it is not a Db or is closed.  A lazy Db that is
+ * not open is opened here. */
 Db *db_check_open(lua_State *L, int idx)
 {
     Db *db = luaL_checkudata(L, idx, DB_META);
-    if (db->handle == NULL)
-        luaL_error(L, "vigil.db: attempt to use a closed database");
+    if (db->handle == NULL) {
+        if (!db->lazy)
+            luaL_error(L, "vigil.db: attempt to use a closed database");
+        open_lazy(L, db, lua_absindex(L, idx));
+    }
     return db;
 }
 
@@ -95,15 +102,19 @@ void db_release(lua_State *L, Db *db)
     db->handle = NULL;
 }
 
-/* Reads open()'s options table at idx into the flags and busy timeout. */
-static void read_options(lua_State *L, int idx, int *flags, int *timeout)
+/* Reads open()'s options table at idx into the flags, busy timeout and guard. */
+static void read_options(lua_State *L, int idx, int *flags, int *timeout, int *guard)
 {
     int readonly = 0, create = 1;
     *timeout = 5000;
+    *guard = 0;
     if (!lua_isnoneornil(L, idx)) {
         luaL_checktype(L, idx, LUA_TTABLE);
+        lua_getfield(L, idx, "defensive");
+        *guard = lua_toboolean(L, -1);
+        lua_pop(L, 1);
         lua_getfield(L, idx, "readonly");
-        readonly = lua_toboolean(L, -1);
+        readonly = lua_toboolean(L, -1) || *guard;
         lua_getfield(L, idx, "create");
         if (!lua_isnil(L, -1))
             create = lua_toboolean(L, -1);
@@ -124,20 +135,16 @@ static void read_options(lua_State *L, int idx, int *flags, int *timeout)
     *flags |= SQLITE_OPEN_NOMUTEX;
 }
 
-/* vigil.db.open(path [, opts]) -> Db | nil, msg, code
- * opts: readonly (false), create (true; false = the file must exist), timeout (busy
- * wait in ms, 5000).  A failure to open (missing file, not a database, locked) returns
- * nil, "path: message", SQLite's result code; bad arguments raise. */
-static int db_open(lua_State *L)
+/* Opens path with the options table at optidx (or none) into db, whose user value 1
+ * becomes the path.  Returns SQLite's result code; on failure db is closed again and
+ * the message "path: msg" is pushed. */
+static int open_connection(lua_State *L, Db *db, int dbidx, int pathidx, int optidx)
 {
-    const char *path = luaL_checkstring(L, 1);
-    int flags, timeout, rc;
-    read_options(L, 2, &flags, &timeout);
-    Db *db = lua_newuserdatauv(L, sizeof *db, 1);
-    memset(db, 0, sizeof *db);
-    luaL_setmetatable(L, DB_META);
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, -2, 1);
+    const char *path = lua_tostring(L, pathidx);
+    int flags, timeout, guard, rc;
+    read_options(L, optidx, &flags, &timeout, &guard);
+    lua_pushvalue(L, pathidx);
+    lua_setiuservalue(L, dbidx, 1);
     rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(db->handle, timeout);
@@ -146,15 +153,76 @@ static int db_open(lua_State *L)
                               ? "PRAGMA foreign_keys=ON; PRAGMA schema_version"
                               : "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL",
                           NULL, NULL, NULL);
+        if (rc == SQLITE_OK && guard)
+            rc = limits_guard_db(db->handle);
     }
     if (rc != SQLITE_OK) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "%s: %s", path, sqlite3_errmsg(db->handle));
-        lua_pushinteger(L, rc);
+        lua_pushfstring(L, "%s: %s", path, db->handle ? sqlite3_errmsg(db->handle) : "out of memory");
         db_release(L, db);
+    }
+    return rc;
+}
+
+/* Makes a Db userdata with two user values, not open yet. */
+static Db *new_db(lua_State *L)
+{
+    Db *db = lua_newuserdatauv(L, sizeof *db, 2);
+    memset(db, 0, sizeof *db);
+    luaL_setmetatable(L, DB_META);
+    return db;
+}
+
+/* vigil.db.open(path [, opts]) -> Db | nil, msg, code
+ * opts: readonly (false), create (true; false = the file must exist), timeout (busy
+ * wait in ms, 5000), defensive (false; true = read-only and guarded for untrusted
+ * SQL: no ATTACH, no writes, no settings, no extension loading, statements stopped
+ * at the sandbox deadline — see limits_guard_db in engine/limits.h).  A failure to
+ * open (missing file, not a database, locked) returns nil, "path: message", SQLite's
+ * result code; bad arguments raise. */
+static int db_open(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    if (!lua_isnoneornil(L, 2))
+        luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    Db *db = new_db(L);
+    int rc = open_connection(L, db, 3, 1, 2);
+    if (rc != SQLITE_OK) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        lua_pushinteger(L, rc);
         return 3;
     }
     return 1;
+}
+
+/* vigil.db.lazy(opener) -> Db
+ * A Db that opens itself on first use (and again on the first use after db:close()):
+ * it calls opener() -> path [, opts] and opens path with opts as vigil.db.open would,
+ * raising "cannot open database: path: msg" on failure.  The global `db` is one. */
+static int db_lazy(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    Db *db = new_db(L);
+    db->lazy = 1;
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 2);
+    return 1;
+}
+
+/* Opens the lazy Db at idx by calling its opener. */
+static void open_lazy(lua_State *L, Db *db, int idx)
+{
+    int top = lua_gettop(L);
+    lua_getiuservalue(L, idx, 2);
+    lua_call(L, 0, 2);
+    if (lua_type(L, top + 1) != LUA_TSTRING)
+        luaL_error(L, "vigil.db: the opener of a lazy database must return a path");
+    if (!lua_isnil(L, top + 2) && !lua_istable(L, top + 2))
+        luaL_error(L, "vigil.db: the opener of a lazy database must return path, opts");
+    if (open_connection(L, db, idx, top + 1, top + 2) != SQLITE_OK)
+        luaL_error(L, "cannot open database: %s", lua_tostring(L, -1));
+    lua_settop(L, top);
 }
 
 /* db:close() -> true.  Idempotent; finalizes the statements the Db still owns, whose
@@ -180,12 +248,15 @@ static int db_gc(lua_State *L)
     return 0;
 }
 
-/* __tostring -> "vigil.db (path)" | "vigil.db (closed)" */
+/* __tostring -> "vigil.db (path)" | "vigil.db (closed)" | "vigil.db (not opened yet)" */
 static int db_tostring(lua_State *L)
 {
     Db *db = luaL_checkudata(L, 1, DB_META);
     if (db->handle == NULL) {
-        lua_pushliteral(L, "vigil.db (closed)");
+        if (db->lazy)
+            lua_pushliteral(L, "vigil.db (not opened yet)");
+        else
+            lua_pushliteral(L, "vigil.db (closed)");
     } else {
         lua_getiuservalue(L, 1, 1);
         lua_pushfstring(L, "vigil.db (%s)", lua_tostring(L, -1));
@@ -301,6 +372,7 @@ int luaopen_vigil_db(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         {"open", db_open},
+        {"lazy", db_lazy},
         {"NULL", NULL},
         {"sqlite_version", NULL},
         {NULL, NULL},

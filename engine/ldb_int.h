@@ -21,12 +21,14 @@
 
 typedef struct Stmt Stmt;
 
-/* A connection.  User value 1: the path given to open (a string). */
+/* A connection.  User value 1: the path given to open (a string); 2: for a lazy Db,
+ * the opener function. */
 typedef struct Db {
     sqlite3 *handle;  /* NULL once closed */
     Stmt *stmts;      /* the open statements made through this Db */
     lua_State *L;     /* the thread running SQL now: Lua SQL functions run on it */
     int depth;        /* sqlite3_step calls in progress (close is refused inside) */
+    int lazy;         /* made by vigil.db.lazy: opened on first use (user value 2: the opener) */
 } Db;
 
 /* A prepared statement.  User value 1: its Db userdata; 2: the column-name array. */

@@ -27,6 +27,9 @@ struct cli {
     int has_v;           /* -v (or -i) */
     int ignore_env;      /* -E */
     const char *db;      /* --db PATH */
+    int sandbox;         /* --sandbox: run the script sandboxed */
+    lua_Integer max_memory_mib;  /* --max-memory MiB (sandbox) */
+    lua_Number max_seconds;      /* --max-seconds S (sandbox) */
 };
 
 /* Prints the usage of vigil on f. */
@@ -46,6 +49,9 @@ static void print_usage(FILE *f)
         "  --           stop handling options\n"
         "  -            stop handling options and execute stdin\n"
         "  --db PATH    the default database `db` (else $VIGIL_DB, else ./vigil.db)\n"
+        "  --sandbox    run the script sandboxed: safe globals only, read-only database,\n"
+        "               memory and time limits (no -e, -l, -i; LUA_INIT is not run)\n"
+        "  --max-memory MiB, --max-seconds S   the sandbox's limits (512 MiB, 300 s)\n"
         "  --help       show this help\n"
         "  --version    show the versions of vigil, Lua and SQLite\n"
         "Commands:\n"
@@ -63,6 +69,15 @@ static int usage_error(const char *fmt, const char *arg)
     fputc('\n', stderr);
     print_usage(stderr);
     return EXIT_USAGE;
+}
+
+/* Returns 1 when an -l option comes before the script. */
+static int has_library(const struct cli *cli)
+{
+    for (int i = 1; i < cli->script; i++)
+        if (strncmp(cli->argv[i], "-l", 2) == 0)
+            return 1;
+    return 0;
 }
 
 /* Parses the lua-style options into cli.  Returns -1 to go on, or an exit status
@@ -88,6 +103,23 @@ static int collect_args(struct cli *cli)
         if (strcmp(a, "--version") == 0) {
             printf("vigil %s (%s, SQLite %s)\n", VIGIL_VERSION, LUA_RELEASE, sqlite3_libversion());
             return EXIT_OK;
+        }
+        if (strcmp(a, "--sandbox") == 0) {
+            cli->sandbox = 1;
+            continue;
+        }
+        if (strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-seconds") == 0) {
+            char *end;
+            if (i + 1 >= cli->argc)
+                return usage_error("'%s' needs argument", a);
+            double value = strtod(argv[++i], &end);
+            if (*end != '\0' || end == argv[i] || !(value > 0) || value > 1e7)
+                return usage_error("'%s' needs a positive number", a);
+            if (a[6] == 'm')
+                cli->max_memory_mib = (lua_Integer)value;
+            else
+                cli->max_seconds = value;
+            continue;
         }
         if (strcmp(a, "--db") == 0 || strncmp(a, "--db=", 5) == 0) {
             if (a[4] == '=')
@@ -127,6 +159,8 @@ static int collect_args(struct cli *cli)
         }
     }
     cli->script = i < cli->argc ? i : 0;
+    if (cli->sandbox && (cli->has_e || cli->has_i || cli->script == 0 || has_library(cli)))
+        return usage_error("%s", "--sandbox runs one script: give it, without -e, -l or -i");
     return -1;
 }
 
@@ -169,7 +203,7 @@ static int run_options(lua_State *L, const struct cli *cli)
     int last = cli->script ? cli->script : cli->argc;
     for (int i = 1; i < last; i++) {
         const char *a = cli->argv[i];
-        if (strcmp(a, "--db") == 0) {
+        if (strcmp(a, "--db") == 0 || strcmp(a, "--max-memory") == 0 || strcmp(a, "--max-seconds") == 0) {
             i++;
             continue;
         }
@@ -227,6 +261,31 @@ static int run_script(lua_State *L, const struct cli *cli)
     return host_report(L, status);
 }
 
+/* Runs the script sandboxed through vigil.sandbox.run(path, args, limits). */
+static int run_sandboxed(lua_State *L, const struct cli *cli)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "vigil.sandbox");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "run");
+    lua_remove(L, -2);
+    lua_pushstring(L, cli->argv[cli->script]);
+    int n = cli->argc - cli->script - 1;
+    lua_createtable(L, n, 1);
+    for (int i = 1; i <= n; i++) {
+        lua_pushstring(L, cli->argv[cli->script + i]);
+        lua_rawseti(L, -2, i);
+    }
+    lua_pushinteger(L, n);
+    lua_setfield(L, -2, "n");
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, (cli->max_memory_mib ? cli->max_memory_mib : 512) * 1024 * 1024);
+    lua_setfield(L, -2, "memory");
+    lua_pushnumber(L, cli->max_seconds > 0 ? cli->max_seconds : 300);
+    lua_setfield(L, -2, "seconds");
+    return host_report(L, host_docall(L, 3, 0));
+}
+
 /* The interpreter's work inside a protected call.  Argument 1: the cli as light
  * userdata.  Returns true when everything succeeded. */
 static int interpreter_main(lua_State *L)
@@ -237,6 +296,10 @@ static int interpreter_main(lua_State *L)
     if (cli->has_v) {
         fputs(LUA_COPYRIGHT "\n", stdout);
         fflush(stdout);
+    }
+    if (cli->sandbox) {
+        lua_pushboolean(L, run_sandboxed(L, cli) == LUA_OK);
+        return 1;
     }
     create_arg_table(L, cli);
     if (!cli->ignore_env && run_lua_init(L) != LUA_OK)
@@ -294,6 +357,10 @@ struct command {
 
 static const struct command commands[] = {
     {"init", command_init},
+    {"report", command_report},
+    {"list", command_list},
+    {"import", command_import},
+    {"export", command_export},
     {NULL, NULL},
 };
 

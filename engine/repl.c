@@ -1,140 +1,178 @@
-/* The interactive loop: the lua interpreter's behaviour (an expression prints its
- * value; incomplete input continues on the next line; _PROMPT and _PROMPT2). */
+/* The REPL.  On a terminal: libedit line editing with a persistent history and Tab
+ * completion (engine/repl_edit.c) around engine/lua/vigil/repl.lua, which runs each
+ * input (Lua, SQL after a prefix, dot-commands) and prints its values.  Not on a
+ * terminal: the plain loop of `lua -i` (engine/repl_plain.c). */
 #include "repl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "lauxlib.h"
+#include "repl_edit.h"
+#include "repl_int.h"
 
-enum { REPL_LINE_MAX = 4096 };
+/* What the completion callback needs: the state and the vigil.repl module. */
+struct session {
+    lua_State *L;
+    int module;  /* registry reference to the vigil.repl table */
+};
 
-/* Returns the prompt: global _PROMPT (first line) or _PROMPT2 (continuation), as a
- * string, else the defaults "> " and ">> ". Leaves it on the stack. */
-static const char *push_prompt(lua_State *L, int first)
+/* Returns a copy (to free) of the prompt: global _PROMPT (first line) or _PROMPT2
+ * (continuation) converted to a string, else "> " and ">> ". */
+static char *prompt_copy(lua_State *L, int first)
 {
-    if (lua_getglobal(L, first ? "_PROMPT" : "_PROMPT2") == LUA_TNIL) {
-        lua_pop(L, 1);
-        lua_pushstring(L, first ? "> " : ">> ");
-        return lua_tostring(L, -1);
+    int top = lua_gettop(L);
+    const char *p = first ? "> " : ">> ";
+    if (lua_getglobal(L, first ? "_PROMPT" : "_PROMPT2") != LUA_TNIL)
+        p = luaL_tolstring(L, -1, NULL);
+    char *copy = strdup(p);
+    lua_settop(L, top);
+    return copy;
+}
+
+/* Protected part of completion.  Arguments: the vigil.repl table, the text.  Returns
+ * repl.complete(text): start, candidates. */
+static int call_complete(lua_State *L)
+{
+    lua_getfield(L, 1, "complete");
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 2);
+    return 2;
+}
+
+/* Completion callback of the line editor: asks repl.complete for the candidates. */
+static char **complete(void *ctx, const char *text, size_t len, size_t *start)
+{
+    struct session *s = ctx;
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    char **list = NULL;
+    lua_pushcfunction(L, call_complete);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->module);
+    lua_pushlstring(L, text, len);
+    if (lua_pcall(L, 2, 2, 0) == LUA_OK && lua_type(L, -1) == LUA_TTABLE) {
+        *start = (size_t)lua_tointeger(L, -2);
+        size_t n = lua_rawlen(L, -1), k = 0;
+        list = calloc(n + 1, sizeof *list);
+        for (size_t i = 1; list && i <= n; i++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TSTRING) {
+                list[k] = strdup(lua_tostring(L, -1));
+                k += list[k] != NULL;
+            }
+            lua_pop(L, 1);
+        }
     }
-    const char *p = luaL_tolstring(L, -1, NULL);
-    lua_remove(L, -2);
-    return p;
+    lua_settop(L, top);
+    return list;
 }
 
-/* Reads one line into a string pushed on the stack, without its newline.
- * Returns 0 at end of input (nothing pushed). */
-static int push_line(lua_State *L, int first)
+/* Loads vigil.repl and gives it the C functions; stores the module in s->module.
+ * Returns 0, or -1 (reported) when it fails. */
+static int start_module(struct session *s)
 {
-    char buf[REPL_LINE_MAX];
-    const char *prompt = push_prompt(L, first);
-    fputs(prompt, stdout);
-    fflush(stdout);
-    lua_pop(L, 1);
-    if (fgets(buf, sizeof buf, stdin) == NULL)
-        return 0;
-    size_t len = strlen(buf);
-    if (len > 0 && buf[len - 1] == '\n')
-        buf[--len] = '\0';
-    if (first && buf[0] == '=')  /* Lua 5.2 habit: "=x" means "return x" */
-        lua_pushfstring(L, "return %s", buf + 1);
-    else
-        lua_pushlstring(L, buf, len);
-    return 1;
-}
-
-/* Tries the line on top of the stack as "return line"; on success leaves the compiled
- * function above the line and returns LUA_OK. */
-static int try_as_expression(lua_State *L)
-{
-    const char *line = lua_tostring(L, -1);
-    const char *retline = lua_pushfstring(L, "return %s;", line);
-    int status = luaL_loadbuffer(L, retline, strlen(retline), "=stdin");
-    lua_remove(L, -2);
-    if (status != LUA_OK)
+    lua_State *L = s->L;
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "vigil.repl");
+    if (host_report(L, host_docall(L, 1, 1)) != LUA_OK)
+        return -1;
+    lua_getfield(L, -1, "start");
+    repl_push_native(L);
+    if (host_report(L, host_docall(L, 1, 0)) != LUA_OK) {
         lua_pop(L, 1);
-    return status;
-}
-
-/* Returns 1 when the compile error on top of the stack means "input ends too early"
- * (the message ends in "<eof>"); pops it in that case. */
-static int is_incomplete(lua_State *L, int status)
-{
-    if (status != LUA_ERRSYNTAX)
-        return 0;
-    size_t len;
-    const char *msg = lua_tolstring(L, -1, &len);
-    static const char eof_mark[] = "<eof>";
-    size_t mark = sizeof eof_mark - 1;
-    if (len >= mark && strcmp(msg + len - mark, eof_mark) == 0) {
-        lua_pop(L, 1);
-        return 1;
+        return -1;
     }
+    s->module = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
-/* Compiles the line on top of the stack as statements, reading more lines while the
- * input is incomplete.  Leaves the function (or the error) on top, the text below. */
-static int compile_statements(lua_State *L)
+/* Runs repl.feed(text, first) with the text at stack index 1.  Returns 1 to read a
+ * continuation line, -1 to end the session, 0 when the input is done. */
+static int feed(struct session *s, int first)
 {
-    for (;;) {
-        size_t len;
-        const char *text = lua_tolstring(L, -1, &len);
-        int status = luaL_loadbuffer(L, text, len, "=stdin");
-        if (!is_incomplete(L, status))
-            return status;
-        if (!push_line(L, 0)) {
-            lua_pushliteral(L, "stdin: unexpected end of input");
-            return LUA_ERRSYNTAX;
-        }
-        lua_pushliteral(L, "\n");
-        lua_insert(L, -2);
-        lua_concat(L, 3);
+    lua_State *L = s->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->module);
+    lua_getfield(L, -1, "feed");
+    lua_remove(L, -2);
+    lua_pushvalue(L, 1);
+    lua_pushboolean(L, first);
+    int status = repl_pcall(L, 2, 1);
+    fflush(stdout);
+    if (status != LUA_OK) {
+        host_report(L, status);
+        return 0;
     }
+    const char *what = lua_tostring(L, -1);
+    int rc = what && strcmp(what, "more") == 0 ? 1 : what && strcmp(what, "quit") == 0 ? -1 : 0;
+    lua_pop(L, 1);
+    return rc;
 }
 
-/* Reads and compiles one chunk; returns -1 at end of input, else the compile status
- * with the function or the error message on top of the stack. */
-static int read_chunk(lua_State *L)
+/* The terminal loop: reads lines until Ctrl-D or .quit; Ctrl-C at the prompt drops the
+ * input, Ctrl-C while code runs stops it (repl_pcall). */
+static void terminal_loop(struct session *s, struct repl_edit *e)
 {
+    lua_State *L = s->L;
+    int first = 1;
     lua_settop(L, 0);
-    if (!push_line(L, 1))
-        return -1;
-    int status = try_as_expression(L);
-    if (status != LUA_OK)
-        status = compile_statements(L);
-    lua_remove(L, 1);  /* the text */
-    return status;
+    for (;;) {
+        char *prompt = prompt_copy(L, first);
+        const char *line = NULL;
+        enum repl_read r = repl_edit_read(e, prompt ? prompt : "> ", &line);
+        free(prompt);
+        if (r == REPL_READ_EOF) {
+            fputc('\n', stdout);
+            break;
+        }
+        if (r == REPL_READ_INTERRUPT) {
+            lua_settop(L, 0);
+            first = 1;
+            continue;
+        }
+        repl_edit_remember(e, line);
+        if (first) {
+            lua_pushstring(L, line);
+        } else {
+            lua_pushliteral(L, "\n");
+            lua_pushstring(L, line);
+            lua_concat(L, 3);
+        }
+        int rc = feed(s, first);
+        if (rc < 0)
+            break;
+        first = rc == 0;
+        if (first)
+            lua_settop(L, 0);
+    }
+    lua_settop(L, 0);
+    fflush(stdout);
 }
 
-/* Prints the values on the stack with the global print. */
-static void print_results(lua_State *L)
-{
-    int n = lua_gettop(L);
-    if (n == 0)
-        return;
-    luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
-    lua_getglobal(L, "print");
-    lua_insert(L, 1);
-    if (lua_pcall(L, n, 0, 0) != LUA_OK)
-        host_message(lua_pushfstring(L, "error calling 'print' (%s)", lua_tostring(L, -1)));
-}
-
-/* Reads chunks until end of input, running each and printing its values. */
+/* The REPL: the terminal loop when stdin is a terminal, else the plain lua loop. */
 void repl_run(lua_State *L)
 {
-    int status;
-    while ((status = read_chunk(L)) != -1) {
-        if (status == LUA_OK)
-            status = host_docall(L, 0, LUA_MULTRET);
-        if (status == LUA_OK)
-            print_results(L);
-        else
-            host_report(L, status);
+    if (!isatty(STDIN_FILENO)) {
+        repl_plain(L);
+        return;
     }
-    lua_settop(L, 0);
-    fputc('\n', stdout);
-    fflush(stdout);
+    struct session s = {L, LUA_NOREF};
+    if (start_module(&s) != 0) {
+        repl_plain(L);
+        return;
+    }
+    char path[4096];
+    int have_history = repl_history_path(path, sizeof path) == 0;
+    struct repl_edit *e = repl_edit_open(host_progname, have_history ? path : NULL, complete, &s);
+    if (e == NULL) {
+        host_message("cannot start line editing; reading plain lines");
+        luaL_unref(L, LUA_REGISTRYINDEX, s.module);
+        repl_plain(L);
+        return;
+    }
+    puts("Lua, or SQL after \\ (\\select ...); .help for the commands");
+    terminal_loop(&s, e);
+    repl_edit_close(e);
+    luaL_unref(L, LUA_REGISTRYINDEX, s.module);
 }

@@ -2,12 +2,15 @@
 --
 --   vigil [--db PATH] scripts/processed_by_category.lua [--from YYYY-MM] [--to YYYY-MM]
 --                                                       [--by disposition|category]
+--                                                       [--plot FILE] [--lang vi|en]
 --
 -- Counts the people of the view processed_violations (every subject whose case was decided)
 -- by the month of the decision (disposed_on). Months are rows, every month of the range
 -- present (zeros included); the columns are the dispositions, or the case categories with
 -- --by category; a total column and a total row close the table. Without --from/--to the
--- range is that of the records.
+-- range is that of the records. --plot FILE also draws the months as a line chart (PNG, SVG
+-- or PDF by the file's extension), one line per column, a dashed marker on 30 July of each
+-- year (the World Day against Trafficking in Persons), and prints the file's path.
 local args = require "vigil.args"
 
 local SPEC = {
@@ -18,6 +21,9 @@ local SPEC = {
     to = { type = "month", help = "last month" },
     by = { type = "choice", choices = { "disposition", "category" }, default = "disposition",
            help = "what the columns are" },
+    plot = { type = "string", help = "also draw the chart into FILE (.png, .svg or .pdf)" },
+    lang = { type = "choice", choices = { "vi", "en" }, default = "en",
+             help = "the language of the chart's month names and title" },
   },
 }
 local options = args.parse(arg, SPEC)
@@ -116,3 +122,34 @@ end
 print(("Processed violations by %s, %s to %s (by month of the decision)")
       :format(options.by, first, last))
 print_counts(first, last, COLUMNS[options.by], counts)
+
+-- The chart titles, by language and grouping.
+local TITLES = {
+  vi = { disposition = "Xử lý vi phạm theo hình thức", category = "Xử lý vi phạm theo loại vụ việc" },
+  en = { disposition = "Processed violations by disposition",
+         category = "Processed violations by case category" },
+}
+
+-- Draws the counts as one line per column (every month, zeros included) into --plot;
+-- returns the file's path.
+local function draw(first, last, columns)
+  local rows = {}
+  local month = first
+  while month <= last do
+    for _, key in ipairs(columns) do
+      rows[#rows + 1] = { month = month, key = key,
+                          n = counts[month] and counts[month][key] or 0 }
+    end
+    month = next_month(month)
+  end
+  return plot.line{ rows, x = "month", y = "n", by = "key", lang = options.lang,
+                    title = TITLES[options.lang][options.by],
+                    ylabel = options.lang == "vi" and "người" or "people",
+                    legend = "outside right top", width = 1200, height = 600,
+                    markers = { { every_year = "07-30", label = "30/7" } },
+                    sql = COUNT_SQL[options.by], out = options.plot }
+end
+
+if options.plot then
+  print("chart: " .. draw(first, last, COLUMNS[options.by]))
+end

@@ -3,12 +3,16 @@
 --
 --   vigil [--db PATH] scripts/trends.lua [--from YYYY-MM] [--to YYYY-MM]
 --                                        [--period month|quarter|year] [--seasonal]
+--                                        [--plot DIR] [--format png|svg|pdf] [--lang vi|en]
 --
 -- For each grouping (the disposition of the person, then the category of the case) prints
 -- the counts of the view processed_violations per period of the decision (disposed_on),
 -- every period of the range present; the totals per year with their year-over-year change;
 -- and per column the Mann-Kendall test with Sen's slope and its 95% interval (seasonal
--- Kendall test with --seasonal). Defaults: 2019-01 to 2025-12, by month.
+-- Kendall test with --seasonal). Defaults: 2019-01 to 2025-12, by month. With --plot DIR,
+-- also draws each grouping as a line chart, a dashed marker on 30 July of every year (the
+-- World Day against Trafficking in Persons), into DIR/processed_by_disposition.png and
+-- DIR/processed_by_category.png (or .svg / .pdf with --format), and prints their paths.
 local args = require "vigil.args"
 local trend = require "vigil.trend"
 
@@ -21,6 +25,11 @@ local SPEC = {
     period = { type = "choice", choices = { "month", "quarter", "year" }, default = "month",
                help = "the period of the tables and tests" },
     seasonal = { type = "flag", help = "the seasonal Kendall test (month or quarter)" },
+    plot = { type = "string", help = "a folder to draw the charts in" },
+    format = { type = "choice", choices = { "png", "svg", "pdf" }, default = "png",
+               help = "the charts' file format" },
+    lang = { type = "choice", choices = { "vi", "en" }, default = "en",
+             help = "the language of the charts' month names" },
   },
 }
 local options = args.parse(arg, SPEC)
@@ -35,26 +44,34 @@ if options.seasonal and options.period == "year" then
   os.exit(2)
 end
 
--- The columns of each grouping, in order (present even when empty).
-local GROUPINGS = {
-  { by = "disposition", columns = { "administrative", "warning", "deportation", "prosecution" } },
-  { by = "category", columns = { "human_trafficking", "illegal_exit", "illegal_entry",
-                                 "illegal_stay", "organizing_illegal_migration" } },
+-- The groupings, in order; each series has every category (present even when empty).
+local GROUPINGS = { "disposition", "category" }
+
+-- The chart titles of each grouping, by language.
+local TITLES = {
+  vi = { disposition = "Xử lý vi phạm theo hình thức", category = "Xử lý vi phạm theo loại vụ việc" },
+  en = { disposition = "Processed violations by disposition",
+         category = "Processed violations by case category" },
 }
 
+-- Draws series s of grouping `by` into the folder of --plot; returns the file's path.
+local function draw(s, by)
+  local path = ("%s/processed_by_%s.%s"):format(options.plot, by, options.format)
+  return s:plot{ out = path, kind = "line", title = TITLES[options.lang][by],
+                 ylabel = options.lang == "vi" and "người" or "people",
+                 lang = options.lang, legend = "outside right top", width = 1200, height = 600,
+                 markers = { { every_year = "07-30", label = "30/7" } } }
+end
+
 -- Prints one grouping: the table per period, the yearly totals with their change, tests.
-local function report(grouping)
+local function report(by)
   local range = { options.from, options.to }
-  local s = trend.series{ from = "processed_violations", time = "disposed_on",
-                          period = options.period, by = grouping.by,
-                          categories = grouping.columns, range = range }
-  print(("== processed violations by %s, per %s, %s to %s =="):format(grouping.by,
+  local s = trend.processed{ by = by, period = options.period, range = range }
+  print(("== processed violations by %s, per %s, %s to %s =="):format(by,
         options.period, options.from, options.to))
   print(s)
   print()
-  local yearly = trend.series{ from = "processed_violations", time = "disposed_on",
-                               period = "year", by = grouping.by,
-                               categories = grouping.columns, range = range }
+  local yearly = trend.processed{ by = by, period = "year", range = range }
   print("-- per year, and the change from the year before (%)")
   print(yearly)
   print(yearly:yoy())
@@ -63,8 +80,12 @@ local function report(grouping)
         options.seasonal and "seasonal Kendall test" or "Mann-Kendall test"))
   print(s:test{ seasonal = options.seasonal })
   print()
+  if options.plot then
+    print("-- chart: " .. draw(s, by))
+    print()
+  end
 end
 
-for _, grouping in ipairs(GROUPINGS) do
-  report(grouping)
+for _, by in ipairs(GROUPINGS) do
+  report(by)
 end

@@ -6,7 +6,11 @@
 int main(void)
 {
     test_paths();
+    test_sha256();
     test_csvload();
+    test_csvwrite();
+    test_csvsniff();
+    test_fmt();
     test_proc();
     printf("1..%d\n", unit_count());
     return unit_failures() ? 1 : 0;

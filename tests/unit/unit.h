@@ -16,7 +16,11 @@ int unit_count(void);
 
 /* Test groups, one per pure helper; main.c calls each. */
 void test_csvload(void);
+void test_csvwrite(void);
+void test_csvsniff(void);
+void test_fmt(void);
 void test_paths(void);
 void test_proc(void);
+void test_sha256(void);
 
 #endif

@@ -3,8 +3,6 @@
 local core = require "vigil.core"
 local dbmodule = require "vigil.db"
 
-local connection -- the open default connection, or nil
-
 -- Returns the path of the shipped datasets folder, or nil when vigil cannot find it.
 local function datasets_dir()
   return core.share_dir and core.share_dir .. "/datasets"
@@ -29,54 +27,12 @@ local function build_if_missing(path)
   end
 end
 
--- Returns the default connection, opening it (and building its file) on first use.
-local function default_connection()
-  if connection and connection:isopen() then
-    return connection
-  end
-  local path = core.db_path
-  build_if_missing(path)
-  local conn, msg = dbmodule.open(path)
-  if not conn then
-    error(("cannot open database '%s': %s"):format(path, msg), 0)
-  end
-  connection = conn
-  return conn
-end
-
--- The global `db`: a stand-in for the default connection. Any field opens it; methods
--- called on the stand-in run on the real connection.
-local default_db = {}
-setmetatable(default_db, {
-  __name = "vigil.db",
-  __index = function(proxy, key)
-    local value = default_connection()[key]
-    if type(value) ~= "function" then
-      return value
-    end
-    local function method(self, ...)
-      local conn = default_connection()
-      if self == proxy then
-        self = conn
-      end
-      return conn[key](self, ...)
-    end
-    rawset(proxy, key, method)
-    return method
-  end,
-  __tostring = function()
-    if connection and connection:isopen() then
-      return tostring(connection)
-    end
-    return ("vigil.db (%s, not opened yet)"):format(core.db_path)
-  end,
-  __close = function()
-    if connection then
-      connection:close()
-    end
-  end,
-})
-
+-- The global `db`: the default connection, a vigil.db Db that opens itself on first
+-- use (building its file first when it does not exist) and again after db:close().
+local default_db = dbmodule.lazy(function()
+  build_if_missing(core.db_path)
+  return core.db_path
+end)
 db = default_db
 
 -- The library's other modules are globals loaded on first use (start-up stays as fast as
@@ -103,9 +59,15 @@ vigil = {
   db_path = core.db_path,
   share_dir = core.share_dir,
   db = dbmodule,
-  -- vigil.default_db() -> the real default connection (opening it), for C bindings
-  -- that need a Db userdata rather than the `db` stand-in.
-  default_db = default_connection,
+  -- vigil.default_db() -> the default connection (the global `db` may be replaced
+  -- by a script; this one is not).
+  default_db = function() return default_db end,
+  -- vigil.default_db_path() -> path of the default database, built first when its file
+  -- does not exist (the sandbox opens it read-only itself).
+  default_db_path = function()
+    build_if_missing(core.db_path)
+    return core.db_path
+  end,
 }
 
 return vigil

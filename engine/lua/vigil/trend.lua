@@ -1,13 +1,17 @@
 -- vigil.trend: time series of the database for analysts. trend.series{...} groups a table
 -- or view by period (and category) in SQLite and returns a gap-filled Series; Series
 -- methods give totals, pivots, moving averages, changes, running sums, top-N, trend tests
--- and anomaly flags; trend.ratio and trend.correlate combine two series. The reference,
+-- and anomaly flags, and draw it (s:plot); trend.ratio and trend.correlate combine two
+-- series; trend.processed, trend.outreach and trend.cases_by_district are the analysts'
+-- usual questions in one call. The reference,
 -- with every formula and its source, is docs/trend.md.
 local query = require "vigil.trend.query"
 local series = require "vigil.trend.series"
 local transforms = require "vigil.trend.transforms"
 local analysis = require "vigil.trend.analysis"
 local periods = require "vigil.trend.periods"
+local chart = require "vigil.trend.chart"
+local domain = require "vigil.trend.domain"
 
 local Series = series.Series
 
@@ -23,6 +27,7 @@ Series.ratio = transforms.ratio
 Series.test = analysis.test
 Series.anomalies = analysis.anomalies
 Series.correlate = analysis.correlate
+Series.plot = chart.plot
 
 local trend = {
   series = query.series,
@@ -32,6 +37,10 @@ local trend = {
   stats = require "vigil.trend.stats",
   periods = periods,
   text = require "vigil.trend.text",
+  numbers = require "vigil.trend.numbers",
+  processed = domain.processed,
+  outreach = domain.outreach,
+  cases_by_district = domain.cases_by_district,
   Series = Series,
 }
 

@@ -1,0 +1,123 @@
+-- vigil.plot.data: from the data of a chart spec (rows as db:rows gives them, or columns
+-- as Lua arrays) to its series {name=, xs=, ys=}; y values become numbers (nil -> NaN, a
+-- gap), anything else is a usage error naming the row or index.
+local emit = require "vigil.plot.emit"
+
+local data = {}
+
+local q, usage = emit.quote, emit.usage
+
+-- Returns the number a y value stands for: numbers as they are, numeric strings
+-- converted, nil as NaN (a gap); anything else is an error naming where it came from.
+local function y_value(v, where)
+  if v == nil then
+    return 0 / 0
+  end
+  local n = tonumber(v)
+  if not n then
+    usage("y value %s in %s is not a number", q(v), where)
+  end
+  return n
+end
+
+-- data.collect(spec) -> the series of a spec: { {name=, xs={...}, ys={...}}, ... }.
+-- Rows form: spec[1] (or spec.rows) is an array of row tables; x names a column, y a
+-- column or a list of columns, by (optional) a column whose values split the series.
+-- Columns form: x is an array of values; y an array of numbers (one series) or a table
+-- {name = array, ...} (series in spec.order, else sorted by name).
+function data.collect(spec)
+  local series, by_name = {}, {}
+  local function get(name)
+    local s = by_name[name]
+    if not s then
+      s = { name = name, xs = {}, ys = {} }
+      by_name[name] = s
+      series[#series + 1] = s
+    end
+    return s
+  end
+  local rows = spec[1] or spec.rows
+  if rows ~= nil then
+    if type(rows) ~= "table" then
+      usage("the data must be an array of row tables (as db:rows returns), not a %s", type(rows))
+    end
+    if type(spec.x) ~= "string" then
+      usage("x must name a column of the rows")
+    end
+    local ycols = type(spec.y) == "table" and spec.y or { spec.y }
+    if #ycols == 0 or type(ycols[1]) ~= "string" then
+      usage("y must name a column of the rows, or be a list of columns")
+    end
+    for i, row in ipairs(rows) do
+      local x = row[spec.x]
+      if x ~= nil then
+        for _, ycol in ipairs(ycols) do
+          local name = ycol
+          if spec.by ~= nil then
+            local key = row[spec.by]
+            key = key == nil and "" or emit.clean_text(key)
+            name = #ycols > 1 and key .. " / " .. ycol or key
+          end
+          local s = get(name)
+          s.xs[#s.xs + 1] = x
+          s.ys[#s.ys + 1] = y_value(row[ycol], ("row %d, column %s"):format(i, ycol))
+        end
+      end
+    end
+  else
+    if type(spec.x) ~= "table" or type(spec.y) ~= "table" then
+      usage("give rows ({rows, x = 'col', y = 'col'}) or columns (x = {...}, y = {...})")
+    end
+    local ys = spec.y
+    local named = {}
+    if #ys > 0 or next(ys) == nil then
+      named[1] = { spec.name or spec.ylabel or "", ys }
+    else
+      local order = spec.order
+      if not order then
+        order = {}
+        for k in pairs(ys) do
+          order[#order + 1] = tostring(k)
+        end
+        table.sort(order)
+      end
+      for _, k in ipairs(order) do
+        named[#named + 1] = { k, ys[k] }
+      end
+    end
+    for _, pair in ipairs(named) do
+      local s = get(pair[1])
+      for i = 1, #spec.x do
+        if spec.x[i] ~= nil then
+          s.xs[#s.xs + 1] = spec.x[i]
+          s.ys[#s.ys + 1] = y_value(pair[2][i], ("y[%d] of %s"):format(i, q(pair[1])))
+        end
+      end
+    end
+  end
+  return series
+end
+
+-- Decides the x axis: "number" (all x numbers), "time" (all 'YYYY-MM[-DD]' strings) or
+-- "category"; converts every series' xs to numbers (categories -> 0, 1, 2 ...) and
+
+-- data.sort_points(s): sorts a series' points by x (stable: equal x keep their order).
+function data.sort_points(s)
+  local idx = {}
+  for i = 1, #s.xs do
+    idx[i] = i
+  end
+  table.sort(idx, function(a, b)
+    if s.xs[a] ~= s.xs[b] then
+      return s.xs[a] < s.xs[b]
+    end
+    return a < b
+  end)
+  local xs, ys = {}, {}
+  for k, i in ipairs(idx) do
+    xs[k], ys[k] = s.xs[i], s.ys[i]
+  end
+  s.xs, s.ys = xs, ys
+end
+
+return data

@@ -1,0 +1,120 @@
+-- vigil.plot.xy: line, area and scatter charts over a number or time x axis (or
+-- categories): one datablock of numbers per series, stacked areas piled up here, an
+-- optional second y axis and value labels written by vigil.plot.labels.
+local emit = require "vigil.plot.emit"
+local data = require "vigil.plot.data"
+local labels = require "vigil.plot.labels"
+local xaxis = require "vigil.plot.xaxis"
+
+local xy = {}
+
+local q, usage = emit.quote, emit.usage
+
+-- Returns the axes clause of series s: " axes x1y2" when it is in the set y2, else "".
+local function axes(y2, s)
+  return (y2 and y2[s.name]) and " axes x1y2" or ""
+end
+
+-- Appends the plot of line, area and scatter charts: series {name, xs, ys} with xs
+-- already numbers; y2 the set of series names drawn against the second y axis; with
+-- spec.labels, each point's value written above it.
+local function plot(out, spec, series, kind, y2)
+  local clauses, points = {}, {}
+  if kind == "area" and spec.stacked then
+    -- one grid of x for all series; missing points count as 0
+    local xs, seen = {}, {}
+    for _, s in ipairs(series) do
+      for _, x in ipairs(s.xs) do
+        if not seen[x] then
+          seen[x] = true
+          xs[#xs + 1] = x
+        end
+      end
+    end
+    table.sort(xs)
+    local base = {}
+    for _, x in ipairs(xs) do
+      base[x] = 0
+    end
+    local blocks = {}
+    for i, s in ipairs(series) do
+      local at = {}
+      for k, x in ipairs(s.xs) do
+        local y = s.ys[k]
+        at[x] = (at[x] or 0) + (y == y and y or 0)
+      end
+      local lines = {}
+      for _, x in ipairs(xs) do
+        local lo = base[x]
+        local hi = lo + (at[x] or 0)
+        lines[#lines + 1] = { x, lo, hi }
+        base[x] = hi
+      end
+      blocks[i] = lines
+    end
+    for i = #series, 1, -1 do
+      emit.datablock(out, "$s" .. i, blocks[i])
+    end
+    for i, s in ipairs(series) do
+      clauses[i] = ("$s%d using 1:2:3 with filledcurves fillstyle solid 0.8 noborder lc %d%s title %s")
+        :format(i, i, axes(y2, s), q(s.name, emit.MAX_LABEL))
+      for _, line in ipairs(blocks[i]) do
+        points[#points + 1] = { line[1], line[3], line[3] - line[2], 0.7 }
+      end
+    end
+  else
+    for i, s in ipairs(series) do
+      if kind ~= "scatter" then
+        data.sort_points(s)
+      end
+      local lines = {}
+      for k = 1, #s.xs do
+        lines[k] = { s.xs[k], s.ys[k] }
+        points[#points + 1] = { s.xs[k], s.ys[k], s.ys[k], 0.7 }
+      end
+      emit.datablock(out, "$s" .. i, lines)
+      local style
+      if kind == "line" then
+        style = spec.points and "with linespoints lw 2 pt 7 ps 0.6" or "with lines lw 2"
+      elseif kind == "area" then
+        style = "using 1:(0):2 with filledcurves fillstyle transparent solid 0.35 noborder"
+      else
+        style = "with points pt 7 ps 0.8"
+      end
+      if kind ~= "area" then
+        style = "using 1:2 " .. style
+      end
+      clauses[i] = ("$s%d %s lc %d%s title %s"):format(i, style, i, axes(y2, s),
+                                                      q(s.name, emit.MAX_LABEL))
+    end
+  end
+  if spec.labels then
+    if y2 then
+      usage("labels and y2 cannot be used together on a %s chart", kind)
+    end
+    labels.write(out, spec, points)
+  end
+  out[#out + 1] = "plot " .. table.concat(clauses, ", \\\n     ")
+end
+
+
+-- xy.prepare(spec, kind) -> chart {series=, axis=, nseries=}: the series of the spec and
+-- their x axis (numbers, time or categories).
+function xy.prepare(spec, kind)
+  local series = data.collect(spec)
+  local axis = xaxis.decide(series, kind == "bar")
+  return { series = series, axis = axis, nseries = #series }
+end
+
+-- xy.write(out, spec, chart, kind, y2): appends the x axis, markers and plot of a line,
+-- area or scatter chart.
+function xy.write(out, spec, chart, kind, y2)
+  xaxis.lines(out, spec, chart.axis, kind)
+  xaxis.markers(out, spec, chart.axis)
+  if #chart.series == 0 then
+    usage("no data to plot")
+  end
+  plot(out, spec, chart.series, kind, y2)
+end
+
+return xy

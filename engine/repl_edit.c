@@ -1,0 +1,268 @@
+/* Line editing through libedit's native interface (histedit.h): an EditLine with emacs
+ * keys and a History, Tab bound to a completion function, Ctrl-C at the prompt dropping
+ * the line.  One owner: struct repl_edit holds both and repl_edit_close ends them. */
+#include "repl_edit.h"
+
+#include <errno.h>
+#include <histedit.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fmt.h"
+
+enum { HISTORY_SIZE = 2000 };
+
+struct repl_edit {
+    EditLine *el;
+    History *hist;
+    char *history_path;      /* NULL: no history file */
+    char *prompt;            /* the prompt of the current read */
+    char *line;              /* the last line read, without its newline */
+    repl_complete_fn complete;
+    void *ctx;
+};
+
+/* Set by the SIGINT handler while a line is being read. */
+static volatile sig_atomic_t interrupted;
+
+/* SIGINT while reading: remember it; the read returns with EINTR. */
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* EL_PROMPT function: the prompt of the current read. */
+static char *prompt_of(EditLine *el)
+{
+    struct repl_edit *e = NULL;
+    el_get(el, EL_CLIENTDATA, &e);
+    return e && e->prompt ? e->prompt : "";
+}
+
+/* Returns the terminal's width in columns (80 when unknown). */
+static size_t terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* Writes the candidates in columns under the line being edited. */
+static void list_candidates(char **list, size_t n)
+{
+    size_t widest = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t w = fmt_width(list[i], strlen(list[i]));
+        if (w > widest)
+            widest = w;
+    }
+    size_t per_line = (terminal_width() + 2) / (widest + 2);
+    if (per_line == 0)
+        per_line = 1;
+    fputc('\n', stdout);
+    for (size_t i = 0; i < n; i++) {
+        int last = (i + 1) % per_line == 0 || i + 1 == n;
+        fputs(list[i], stdout);
+        if (last)
+            fputc('\n', stdout);
+        else
+            for (size_t pad = fmt_width(list[i], strlen(list[i])); pad < widest + 2; pad++)
+                fputc(' ', stdout);
+    }
+    fflush(stdout);
+}
+
+/* Frees a candidate array. */
+static void free_candidates(char **list)
+{
+    if (list == NULL)
+        return;
+    for (size_t i = 0; list[i]; i++)
+        free(list[i]);
+    free(list);
+}
+
+/* Tab: inserts what every candidate shares beyond the typed text; when that is nothing
+ * and there are several, lists them. */
+static unsigned char complete_key(EditLine *el, int ch)
+{
+    (void)ch;
+    struct repl_edit *e = NULL;
+    el_get(el, EL_CLIENTDATA, &e);
+    const LineInfo *li = el_line(el);
+    if (e == NULL || e->complete == NULL || li == NULL)
+        return CC_ERROR;
+    size_t len = (size_t)(li->cursor - li->buffer);
+    char *text = malloc(len + 1);
+    if (text == NULL)
+        return CC_ERROR;
+    memcpy(text, li->buffer, len);
+    text[len] = '\0';
+    size_t start = len;
+    char **list = e->complete(e->ctx, text, len, &start);
+    if (start > len)
+        start = len;
+    size_t n = 0;
+    while (list && list[n])
+        n++;
+    unsigned char rc = CC_ERROR;
+    if (n > 0) {
+        size_t typed = len - start, common = strlen(list[0]);
+        for (size_t i = 1; i < n; i++) {
+            size_t k = 0;
+            while (k < common && list[i][k] == list[0][k])
+                k++;
+            common = k;
+        }
+        if (common > typed && strncmp(list[0], text + start, typed) == 0) {
+            char *extra = strndup(list[0] + typed, common - typed);
+            if (extra) {
+                el_insertstr(el, extra);
+                free(extra);
+            }
+            rc = CC_REFRESH;
+        } else if (n > 1) {
+            list_candidates(list, n);
+            rc = CC_REDISPLAY;
+        }
+    }
+    free_candidates(list);
+    free(text);
+    return rc;
+}
+
+/* Opens the editor and the history. */
+struct repl_edit *repl_edit_open(const char *progname, const char *history_path,
+                                 repl_complete_fn complete, void *ctx)
+{
+    struct repl_edit *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->complete = complete;
+    e->ctx = ctx;
+    e->el = el_init(progname, stdin, stdout, stderr);
+    e->hist = history_init();
+    if (history_path)
+        e->history_path = strdup(history_path);
+    if (e->el == NULL || e->hist == NULL || (history_path && e->history_path == NULL)) {
+        repl_edit_close(e);
+        return NULL;
+    }
+    HistEvent ev;
+    history(e->hist, &ev, H_SETSIZE, HISTORY_SIZE);
+    history(e->hist, &ev, H_SETUNIQUE, 1);
+    if (e->history_path)
+        history(e->hist, &ev, H_LOAD, e->history_path);
+    el_set(e->el, EL_CLIENTDATA, e);
+    el_set(e->el, EL_EDITOR, "emacs");
+    el_set(e->el, EL_SIGNAL, 1);
+    el_set(e->el, EL_PROMPT, prompt_of);
+    el_set(e->el, EL_HIST, history, e->hist);
+    el_set(e->el, EL_ADDFN, "vigil-complete", "complete a name", complete_key);
+    el_set(e->el, EL_BIND, "^I", "vigil-complete", NULL);
+    el_source(e->el, NULL);
+    return e;
+}
+
+/* Reads one line; Ctrl-C at the prompt drops the line. */
+enum repl_read repl_edit_read(struct repl_edit *e, const char *prompt, const char **line)
+{
+    free(e->prompt);
+    e->prompt = strdup(prompt);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  /* no SA_RESTART: the read returns with EINTR */
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    int count = 0;
+    const char *got = el_gets(e->el, &count);
+    int saved = errno;
+    sigaction(SIGINT, &old, NULL);
+    if (got == NULL || count <= 0) {
+        if (interrupted || (count < 0 && saved == EINTR)) {
+            el_reset(e->el);
+            fputc('\n', stdout);
+            fflush(stdout);
+            return REPL_READ_INTERRUPT;
+        }
+        return REPL_READ_EOF;
+    }
+    free(e->line);
+    e->line = strdup(got);
+    if (e->line == NULL)
+        return REPL_READ_EOF;
+    size_t len = strlen(e->line);
+    while (len > 0 && (e->line[len - 1] == '\n' || e->line[len - 1] == '\r'))
+        e->line[--len] = '\0';
+    *line = e->line;
+    return REPL_READ_LINE;
+}
+
+/* Adds a line to the history and saves the file. */
+void repl_edit_remember(struct repl_edit *e, const char *line)
+{
+    if (line[strspn(line, " \t")] == '\0')
+        return;
+    HistEvent ev;
+    history(e->hist, &ev, H_ENTER, line);
+    if (e->history_path)
+        history(e->hist, &ev, H_SAVE, e->history_path);
+}
+
+/* Saves the history and frees everything. */
+void repl_edit_close(struct repl_edit *e)
+{
+    if (e == NULL)
+        return;
+    if (e->el)
+        el_end(e->el);
+    if (e->hist) {
+        HistEvent ev;
+        if (e->history_path)
+            history(e->hist, &ev, H_SAVE, e->history_path);
+        history_end(e->hist);
+    }
+    free(e->history_path);
+    free(e->prompt);
+    free(e->line);
+    free(e);
+}
+
+/* Makes every folder of path up to its last '/' (mode 0700). Returns 0 or -1. */
+static int make_parents(char *path)
+{
+    for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        int rc = mkdir(path, 0700);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    return 0;
+}
+
+/* The history file under $XDG_STATE_HOME or ~/.local/state. */
+int repl_history_path(char *buf, size_t size)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (state && state[0] == '/')
+        n = snprintf(buf, size, "%s/vigil/history", state);
+    else if (home && home[0] != '\0')
+        n = snprintf(buf, size, "%s/.local/state/vigil/history", home);
+    else
+        return -1;
+    if (n < 0 || (size_t)n >= size)
+        return -1;
+    return make_parents(buf);
+}

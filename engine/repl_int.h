@@ -1,0 +1,25 @@
+/* Internals shared by the files of the REPL (engine/repl*.c) only. */
+#ifndef VIGIL_REPL_INT_H
+#define VIGIL_REPL_INT_H
+
+#include <sqlite3.h>
+
+#include "lua.h"
+
+/* repl_plain.c: the loop of `lua -i` on input that is not a terminal: prompts written
+ * to stdout, lines read with fgets, values printed with the global print. */
+void repl_plain(lua_State *L);
+
+/* repl_native.c: pushes the table of C functions given to vigil.repl's start():
+ * format, width, columns, now, sql_complete. */
+void repl_push_native(lua_State *L);
+
+/* repl_signal.c: lua_pcall (no message handler) during which Ctrl-C stops Lua code
+ * and the statement of the connection given to repl_watch; returns the status. */
+int repl_pcall(lua_State *L, int narg, int nres);
+
+/* repl_signal.c: the connection a Ctrl-C interrupts until repl_pcall returns (NULL:
+ * none).  Only for the span of one statement, so that it cannot be closed meanwhile. */
+void repl_watch(sqlite3 *db);
+
+#endif
