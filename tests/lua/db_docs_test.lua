@@ -34,7 +34,7 @@ local all = table.concat((function()
   for i, b in ipairs(blocks) do out[i] = table.concat(b.lines, "\n") end
   return out
 end)(), "\n")
-for _, name in ipairs({"open", "NULL", "sqlite_version"}) do
+for _, name in ipairs({"open", "lazy", "NULL", "sqlite_version"}) do
   T.ok(all:find("vdb." .. name, 1, true), "example of vigil.db." .. name)
 end
 for _, name in ipairs({"query", "values", "rows", "first", "scalar", "exec", "prepare",
