@@ -41,7 +41,7 @@ UNIT_C     := $(wildcard tests/unit/*.c)
 OBJS       := $(patsubst engine/%.c,$(B)/obj/%.o,$(ENGINE_C)) $(B)/obj/embedded.o
 PURE_OBJS  := $(patsubst engine/%.c,$(B)/obj/%.o,$(PURE_C))
 
-.PHONY: all deps run test test-only check check-asan check-valgrind bench install uninstall clean
+.PHONY: FORCE all deps run test test-only check check-asan check-valgrind bench install uninstall clean
 
 all: $(B)/vigil
 
@@ -49,7 +49,13 @@ $(B)/vigil: $(OBJS)
 	@echo "  LINK $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
-$(B)/obj/%.o: engine/%.c $(ENGINE_H) | $(B)/obj
+# The compiler flags (PREFIX among them) are a dependency: changing them rebuilds.
+$(B)/flags: FORCE | $(B)/obj
+	@echo '$(ALL_CFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS)' > $@
+
+FORCE:
+
+$(B)/obj/%.o: engine/%.c $(ENGINE_H) $(B)/flags | $(B)/obj
 	@echo "  CC   $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -61,7 +67,7 @@ $(B)/embedded.c: $(B)/embed $(LUA_SRC)
 	@echo "  EMBED engine/lua"
 	$(Q)$(B)/embed engine/lua $(LUA_SRC) > $@.tmp && mv $@.tmp $@
 
-$(B)/obj/embedded.o: $(B)/embedded.c
+$(B)/obj/embedded.o: $(B)/embedded.c $(B)/flags
 	$(Q)$(CC) $(ALL_CFLAGS) -Iengine -c -o $@ $<
 
 $(B)/unit_tests: $(UNIT_C) $(PURE_OBJS) $(ENGINE_H)
