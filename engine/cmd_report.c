@@ -13,11 +13,12 @@
 static const char report_usage[] =
     "usage: vigil report NAME|FILE [--period P] [--today YYYY-MM-DD] [--out DIR]\n"
     "                    [--lang vi|en] [--format html,md,csv,png] [--min-cell N]\n"
-    "                    [--db PATH] [--ARG=VALUE ...]\n";
+    "                    [--db PATH] [--time-limit S] [--memory-limit MIB] [--ARG=VALUE ...]\n";
 
 /* The options that take a value, as the runner's field names. */
 static const char *const value_options[] = {"period", "today", "out", "lang", "format",
-                                            "min-cell", "db", NULL};
+                                            "min-cell", "db", "time-limit",
+                                            "memory-limit", NULL};
 
 /* Returns the index in value_options of option a ("--name" or "--name=v"), else -1;
  * *value receives the text after '=' or NULL. */

@@ -4,6 +4,7 @@
  * terminal: the plain loop of `lua -i` (engine/repl_plain.c). */
 #include "repl.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,9 @@ void repl_run(lua_State *L)
         repl_plain(L);
         return;
     }
+    /* libedit reads and shows UTF-8 by the locale's character type; numbers keep the
+     * "C" format (LC_NUMERIC is left alone). */
+    setlocale(LC_CTYPE, "");
     char path[4096];
     int have_history = repl_history_path(path, sizeof path) == 0;
     struct repl_edit *e = repl_edit_open(host_progname, have_history ? path : NULL, complete, &s);
@@ -172,7 +176,9 @@ void repl_run(lua_State *L)
         return;
     }
     puts("Lua, or SQL after \\ (\\select ...); .help for the commands");
+    repl_signals_begin();
     terminal_loop(&s, e);
+    repl_signals_end();
     repl_edit_close(e);
     luaL_unref(L, LUA_REGISTRYINDEX, s.module);
 }

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <histedit.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +24,9 @@ struct repl_edit {
     char *line;              /* the last line read, without its newline */
     repl_complete_fn complete;
     void *ctx;
+    int interrupted;         /* Ctrl-C ended the current read */
 };
 
-/* Set by the SIGINT handler while a line is being read. */
-static volatile sig_atomic_t interrupted;
-
-/* SIGINT while reading: remember it; the read returns with EINTR. */
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 /* EL_PROMPT function: the prompt of the current read. */
 static char *prompt_of(EditLine *el)
@@ -138,6 +129,18 @@ static unsigned char complete_key(EditLine *el, int ch)
     return rc;
 }
 
+/* Ctrl-C (a key while editing, since the edit mode has no ISIG): ends the read with
+ * the line dropped. */
+static unsigned char interrupt_key(EditLine *el, int ch)
+{
+    (void)ch;
+    struct repl_edit *e = NULL;
+    el_get(el, EL_CLIENTDATA, &e);
+    if (e)
+        e->interrupted = 1;
+    return CC_EOF;
+}
+
 /* Opens the editor and the history. */
 struct repl_edit *repl_edit_open(const char *progname, const char *history_path,
                                  repl_complete_fn complete, void *ctx)
@@ -167,28 +170,24 @@ struct repl_edit *repl_edit_open(const char *progname, const char *history_path,
     el_set(e->el, EL_HIST, history, e->hist);
     el_set(e->el, EL_ADDFN, "vigil-complete", "complete a name", complete_key);
     el_set(e->el, EL_BIND, "^I", "vigil-complete", NULL);
+    /* Ctrl-C while editing is a key, not a signal: no race with the read. */
+    el_set(e->el, EL_SETTY, "-d", "-isig", NULL);
+    el_set(e->el, EL_ADDFN, "vigil-interrupt", "drop the line", interrupt_key);
+    el_set(e->el, EL_BIND, "^C", "vigil-interrupt", NULL);
     el_source(e->el, NULL);
     return e;
 }
 
-/* Reads one line; Ctrl-C at the prompt drops the line. */
+/* Reads one line; Ctrl-C at the prompt drops the line (interrupt_key). */
 enum repl_read repl_edit_read(struct repl_edit *e, const char *prompt, const char **line)
 {
     free(e->prompt);
     e->prompt = strdup(prompt);
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  /* no SA_RESTART: the read returns with EINTR */
-    interrupted = 0;
-    sigaction(SIGINT, &sa, &old);
+    e->interrupted = 0;
     int count = 0;
     const char *got = el_gets(e->el, &count);
-    int saved = errno;
-    sigaction(SIGINT, &old, NULL);
-    if (got == NULL || count <= 0) {
-        if (interrupted || (count < 0 && saved == EINTR)) {
+    if (got == NULL || count <= 0 || e->interrupted) {
+        if (e->interrupted) {
             el_reset(e->el);
             fputc('\n', stdout);
             fflush(stdout);

@@ -14,6 +14,11 @@ void repl_plain(lua_State *L);
  * format, width, columns, now, sql_complete. */
 void repl_push_native(lua_State *L);
 
+/* repl_signal.c: from begin to end of a terminal session, Ctrl-C between inputs is
+ * ignored (the line editor and repl_pcall install their own handlers meanwhile). */
+void repl_signals_begin(void);
+void repl_signals_end(void);
+
 /* repl_signal.c: lua_pcall (no message handler) during which Ctrl-C stops Lua code
  * and the statement of the connection given to repl_watch; returns the status. */
 int repl_pcall(lua_State *L, int narg, int nres);

@@ -1,13 +1,20 @@
-/* Ctrl-C while the REPL runs an input: the first one stops Lua code through a hook
- * (the one thing a signal handler may do to a running state) and the SQL statement
- * of the connection being watched through sqlite3_interrupt; a second one, before the
- * input has ended, ends vigil as usual (as lua.c does). */
+/* Ctrl-C in the terminal REPL.  While an input runs, Ctrl-C stops Lua code through a
+ * hook (the one thing a signal handler may do to a running state) and the SQL
+ * statement of the connection being watched through sqlite3_interrupt; the third
+ * Ctrl-C of one input ends vigil as usual (for code stuck in a C function).  Between
+ * inputs Ctrl-C is ignored, so one pressed as a line is sent cannot kill the session;
+ * at the prompt the line editor handles it (engine/repl_edit.c). */
 #include "repl_int.h"
 
 #include <signal.h>
 #include <string.h>
 
 #include "lauxlib.h"
+
+/* The handler vigil had before the session (restored at its end). */
+static struct sigaction before_session;
+/* Ctrl-C pressed during the current input. */
+static volatile sig_atomic_t presses;
 
 /* The state a Ctrl-C stops; set only while repl_pcall runs. */
 static lua_State *volatile running;
@@ -23,11 +30,30 @@ static void stop_hook(lua_State *L, lua_Debug *ar)
     luaL_error(L, "interrupted!");
 }
 
-/* SIGINT handler: the default action again for the next Ctrl-C, then the hook and
- * the interrupt of the watched connection. */
+/* SIGINT handler between inputs: ignores it. */
+static void on_idle_sigint(int sig)
+{
+    (void)sig;
+}
+
+/* Installs handler for SIGINT (restarting interrupted system calls); saves the
+ * previous one into old when not NULL. */
+static void set_handler(void (*handler)(int), struct sigaction *old)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, old);
+}
+
+/* SIGINT handler while an input runs: the hook and the interrupt of the watched
+ * connection; the third press of one input gets the default action back. */
 static void on_sigint(int sig)
 {
-    signal(sig, SIG_DFL);
+    if (++presses >= 2)
+        signal(sig, SIG_DFL);
     sqlite3 *db = watched;
     if (db)
         sqlite3_interrupt(db);
@@ -42,17 +68,26 @@ void repl_watch(sqlite3 *db)
     watched = db;
 }
 
+/* Ignores Ctrl-C between inputs until repl_signals_end. */
+void repl_signals_begin(void)
+{
+    set_handler(on_idle_sigint, &before_session);
+}
+
+/* Gives SIGINT back the handler it had before repl_signals_begin. */
+void repl_signals_end(void)
+{
+    sigaction(SIGINT, &before_session, NULL);
+}
+
 /* lua_pcall with Ctrl-C handling; clears the hook and the watch afterwards. */
 int repl_pcall(lua_State *L, int narg, int nres)
 {
-    struct sigaction sa, old;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
+    struct sigaction old;
     watched = NULL;
     running = L;
-    sigaction(SIGINT, &sa, &old);
+    presses = 0;
+    set_handler(on_sigint, &old);
     int status = lua_pcall(L, narg, nres, 0);
     sigaction(SIGINT, &old, NULL);
     running = NULL;

@@ -16,6 +16,22 @@ is "$(head -c 24 chart.png | tail -c 8 | od -An -tu1 | tr -s ' ' | sed 's/^ //')
 size=$(wc -c < chart.png)
 [ "$size" -gt 10000 ]
 ok $? "PNG has plausible size ($size bytes)"
+# Not blank: the same chart with every value undefined (frame, ticks, markers alone) is
+# far smaller; and the SVG of the chart holds each series' polyline, a point a month.
+$VIGIL "$DATA/monthly.lua" blank.png blank > /dev/null 2>&1
+blank=$(wc -c < blank.png)
+[ "$blank" -gt 1000 ] && [ "$size" -gt $((blank * 2)) ]
+ok $? "PNG is not blank: $size bytes against $blank for the empty frame"
+$VIGIL "$DATA/monthly.lua" lines.svg > /dev/null 2>&1
+$VIGIL "$DATA/monthly.lua" blank.svg blank > /dev/null 2>&1
+# points N FILE: the number of line-to points in the SVG group of plot N.
+points() {
+    awk -v n="$1" '/<g id="gnuplot_plot_/ { inside = ($0 ~ "gnuplot_plot_" n "\"") }
+                   inside { c += gsub(/L[0-9]/, "") } END { print c + 0 }' "$2"
+}
+p1=$(points 1 lines.svg); p2=$(points 2 lines.svg); b1=$(points 1 blank.svg)
+[ "$p1" -ge 36 ] && [ "$p2" -ge 36 ] && [ "$b1" -lt 5 ]
+ok $? "SVG is not blank: 36 months drawn per series ($p1, $p2; empty frame $b1)"
 
 # The SVG: the Vietnamese title intact, and twice the same bytes.
 $VIGIL "$DATA/monthly.lua" a.svg > /dev/null 2>&1
@@ -42,6 +58,17 @@ for f in h.svg h.png; do
     err=$($VIGIL "$DATA/hostile.lua" "$f" 2>&1)
     is "$err" "" "hostile strings: $f drawn without error"
 done
+for kind in line histogram heatmap; do
+    err=$($VIGIL "$DATA/hostile.lua" "h-$kind.svg" "$kind" 2>&1)
+    is "$err" "" "hostile strings: $kind chart drawn without error"
+    iconv -f UTF-8 -t UTF-8 "h-$kind.svg" > /dev/null 2>&1 && ! grep -q ']]>' "h-$kind.svg" \
+        && grep -qF 'a]] >b &lt;x> &amp; y' "h-$kind.svg"
+    ok $? "hostile strings: $kind SVG valid UTF-8, text shown defused"
+    if command -v xmllint > /dev/null 2>&1; then
+        xmllint --noout "h-$kind.svg" 2> /dev/null
+        ok $? "hostile strings: $kind SVG is well-formed XML"
+    fi
+done
 [ ! -e PWNED ]
 ok $? "hostile strings: no PWNED file (nothing ran)"
 [ -s h.png ] && [ -s h.svg ]
@@ -56,6 +83,25 @@ if command -v xmllint > /dev/null 2>&1; then
     xmllint --noout h.svg 2> /dev/null
     ok $? "hostile strings: SVG is well-formed XML"
 fi
+
+# The other kinds render: a histogram's boxes, a heatmap's image with the category
+# names as ticks, bars with a second y axis and labels in the Vietnamese number format.
+out=$($VIGIL -e '
+plot.histogram{ x = { 1, 2, 2, 3, 3, 3, 4, 4, 5, 9, 10 }, out = "hist.svg" }
+plot.heatmap{ x = { "2024-02", "2024-01" }, y = { "Đức Huệ", "Mộc Hóa" },
+              z = { { 5, 1 }, { 0, 70815 } }, labels = true, lang = "vi", out = "heat.svg" }
+plot.bar{ x = { "2023", "2024" }, y = { cases = { 70815, 1200 }, events = { 3, 4 } },
+          order = { "cases", "events" }, y2 = { "events", label = "số sự kiện" },
+          labels = true, lang = "vi", out = "y2.svg" }' 2>&1)
+is "$out" "" "histogram, heatmap and y2 bar charts drawn"
+is "$(grep -c "<polygon fill = 'rgb(148" hist.svg)" 4 \
+   "histogram: five bins (Sturges), four boxes drawn (one bin is empty)"
+grep -q "<image " heat.svg && grep -qF '<text>Đức Huệ</text>' heat.svg && grep -qF '<text>T1/2024</text>' heat.svg
+ok $? "heatmap: an image, category names and month ticks"
+grep -qF '<text>70.815</text>' heat.svg && grep -qF '<text>70.815</text>' y2.svg
+ok $? "value labels in the Vietnamese number format (70.815)"
+grep -qF '<text>số sự kiện</text>' y2.svg && [ "$(points 2 y2.svg)" -ge 2 ]
+ok $? "y2: the second axis label and the line on it"
 
 # gnuplot absent: a catchable error naming the package (PATH holds only valgrind, for
 # runs under valgrind).

@@ -226,5 +226,105 @@ table.remove(widths, 1) -- the description line
 T.ok(#widths == 4 and widths[1] == widths[2] and widths[2] == widths[3] and widths[3] == widths[4],
      "every table line has the same display width: " .. table.concat(widths, ","))
 
+-- Number formats of the report's languages.
+local numbers = trend.numbers
+T.is(numbers.format(70815, "vi"), "70.815", "vi: dot groups thousands")
+T.is(numbers.format(70815, "en"), "70,815", "en: comma groups thousands")
+T.is(numbers.format(70815), "70,815", "the default language is en")
+T.is(numbers.format(1234567.891, "vi"), "1.234.567,89", "vi: comma decimal sign, two decimals")
+T.is(numbers.format(12.5, "vi"), "12,5", "trailing zeros dropped")
+T.is(numbers.format(-1234.5, "en", 2), "-1,234.50", "fixed decimals kept")
+T.is(numbers.format(999, "vi"), "999", "no separator below a thousand")
+T.is(numbers.format(-0.001, "vi", 1), "0,0", "a value rounding to zero has no minus sign")
+T.is(numbers.format(0 / 0, "vi"), "", "NaN is empty")
+T.is(numbers.format(nil, "vi"), "", "nil is empty")
+T.is(numbers.percent(12.345, "vi", 1), "12,3%", "percent in Vietnamese")
+T.raises(function() numbers.format(1, "fr") end, "\"vi\" or \"en\"", "an unknown language is an error")
+
+-- s:plot: the time axis from the periods, one series per category, metadata in the title.
+local chart = require "vigil.trend.chart"
+s = trend.new{ period = "quarter", start = "2020-Q1", values = { b = { 1, 2, 3 }, a = { 4, nil, 6 } },
+               meta = { measure = "count", source = "cases" } }
+local spec = chart.spec(s, { out = "x.svg" })
+T.is(spec.x, { "2020-01-01", "2020-04-01", "2020-07-01" }, "s:plot: x = the first day of each period")
+T.is(spec.order, { "a", "b" }, "s:plot: one series per category, in the series' order")
+T.is(spec.y.a[3], 6, "s:plot: the values of each category")
+T.is(spec.title, "count of cases per quarter 2020-Q1..2020-Q3", "s:plot: the description as title")
+T.is(spec.ylabel, "count", "s:plot: the measure as y label")
+T.is(chart.spec(s, { kind = "bar", title = "T" }).x[1], "2020-Q1", "s:plot bar: the period labels as categories")
+T.is(chart.spec(s, { title = "T" }).title, "T", "s:plot: the caller's title wins")
+T.is(chart.spec(s, { kind = "heatmap" }).z, { { 4, nil, 6 }, { 1, 2, 3 } }, "s:plot heatmap: one row per category")
+local program = require("vigil.plot").script(chart.spec(s, { out = "x.svg", kind = "line" }))
+T.like(program, "\n%$s1 << VIGIL_EOD\n18262 4\n18353 NaN\n18444 6\nVIGIL_EOD\n",
+       "s:plot: an undefined value is a gap (NaN), not a zero")
+T.raises(function() s:plot{ kind = "pie" } end, "trend_test%.lua:%d+: s:plot: kind must be", "s:plot: errors at the caller's line")
+
 conn:close()
+
+-- The domain shortcuts on the shipped database (arg[1]), against independent SQL counts.
+local shipped = arg[1] and vdb.open(arg[1], { readonly = true })
+T.ok(shipped, "the shipped database is given as arg[1]")
+if shipped then
+  -- Returns the single number of an SQL query with its bound arguments.
+  local function count(sql, ...)
+    local row = shipped:rows(sql, ...)[1]
+    return row and row.n or 0
+  end
+  local range = { "2019-01", "2025-12" }
+  s = trend.processed{ db = shipped, by = "disposition", range = range }
+  T.is(s:categories(), { "administrative", "warning", "deportation", "prosecution" },
+       "processed by disposition: the four dispositions in order")
+  T.is(s:get("2022-03", "warning"), count([[SELECT count(*) n FROM subjects WHERE disposition = 'warning'
+       AND disposed_on >= '2022-03-01' AND disposed_on < '2022-04-01']]), "processed: warnings of 2022-03 = SQL")
+  local total = 0
+  for _, r in ipairs(s:totals()) do total = total + r.value end
+  T.is(total, count([[SELECT count(*) n FROM subjects WHERE disposition <> 'verifying'
+       AND disposed_on BETWEEN '2019-01-01' AND '2025-12-31']]), "processed: the total over 2019-2025 = SQL")
+  s = trend.processed{ db = shipped, by = "category", period = "year", range = { "2021", "2021" } }
+  T.is(s:get("2021", "illegal_entry"), count([[SELECT count(*) n FROM subjects s JOIN incidents i
+       ON i.id = s.incident_id WHERE s.disposition <> 'verifying' AND i.category = 'illegal_entry'
+       AND s.disposed_on LIKE '2021-%']]), "processed by category: illegal entry in 2021 = SQL")
+  T.is(#s:categories(), 5, "processed by category: the five categories")
+
+  s = trend.outreach{ db = shipped, by = "activity", measure = "participants", period = "year",
+                      range = { "2023", "2023" } }
+  T.is(s:get("2023", "session"), count([[SELECT sum(participants) n FROM outreach
+       WHERE activity = 'session' AND held_on LIKE '2023-%']]), "outreach: session participants of 2023 = SQL")
+  T.is(s.meta.measure, "participants", "outreach: the measure's name in meta")
+  s = trend.outreach{ db = shipped, by = "agency", measure = "reach", period = "year", range = { "2022", "2022" } }
+  local agencies = shipped:rows("SELECT agency, sum(reach) n FROM outreach WHERE held_on LIKE '2022-%' GROUP BY agency")
+  local same = #agencies > 0
+  for _, r in ipairs(agencies) do
+    same = same and s:get("2022", r.agency) == (r.n or 0)
+  end
+  T.ok(same, "outreach by agency: the reach of every agency in 2022 = SQL")
+  s = trend.outreach{ db = shipped, period = "month", range = { "2020-05", "2020-05" } }
+  T.is(s:categories(), { "events" }, "outreach in total: one category named after the measure")
+  T.is(s:get("2020-05"), count("SELECT sum(events) n FROM outreach WHERE held_on LIKE '2020-05-%'"),
+       "outreach: events of 2020-05 = SQL")
+  T.raises(function() trend.outreach{ db = shipped, measure = "victims" } end,
+           "trend_test%.lua:%d+: trend.outreach: measure must be", "outreach: an unknown measure, at the caller's line")
+
+  local border = trend.cases_by_district{ db = shipped, border = true, period = "year", range = { "2019", "2025" } }
+  local inland = trend.cases_by_district{ db = shipped, border = false, period = "year", range = { "2019", "2025" } }
+  local all = trend.cases_by_district{ db = shipped, period = "year", range = { "2019", "2025" } }
+  T.is(#border:categories(), count("SELECT count(*) n FROM districts WHERE borders_cambodia = 1"),
+       "cases by district, border: every border district")
+  T.is(#border:categories() + #inland:categories(), #all:categories(), "border and inland districts make all")
+  local b, i = 0, 0
+  for _, r in ipairs(border:totals()) do b = b + r.value end
+  for _, r in ipairs(inland:totals()) do i = i + r.value end
+  T.is(b, count([[SELECT count(*) n FROM incidents JOIN districts d ON d.code = district
+       WHERE d.borders_cambodia = 1 AND detected_on BETWEEN '2019-01-01' AND '2025-12-31']]),
+       "cases in border districts = SQL")
+  T.is(b + i, count("SELECT count(*) n FROM incidents WHERE detected_on BETWEEN '2019-01-01' AND '2025-12-31'"),
+       "border + inland cases = all cases")
+  s = trend.cases_by_district{ db = shipped, border = true, measure = "victims", period = "year",
+                               range = { "2023", "2023" }, where = "category = ?", params = { "human_trafficking" } }
+  local victims = count([[SELECT sum(victims) n FROM incidents WHERE district = 'tan_hung'
+       AND category = 'human_trafficking' AND detected_on LIKE '2023-%']])
+  T.ok(victims > 0 and s:get("2023", "tan_hung") == victims,
+       "cases by district: victims with the caller's where = SQL")
+  shipped:close()
+end
 T.done()

@@ -8,6 +8,10 @@
  *   expect ERE     waits until the output after the last match matches the POSIX
  *                  extended regular expression; the match point moves past it
  *   timeout SECS   the deadline of the following expects (default 30)
+ *   poke SECS TEXT while the next expect waits, TEXT is sent every SECS seconds
+ *                  (for a key whose effect depends on when it arrives, like Ctrl-C)
+ *   settle SECS    reads output for SECS seconds (never the only synchronisation:
+ *                  for a look at what a program does when left alone)
  *   wait           waits for the command to exit and prints "exit N"
  *   # ...          a comment
  * The output is matched with terminal escape sequences and carriage returns removed;
@@ -36,6 +40,9 @@ static size_t mark;        /* the match point in clean */
 static int master = -1;
 static pid_t child;
 static int child_done, child_status;
+static char poke_text[256];  /* sent every poke_every seconds during the next expect */
+static size_t poke_len;
+static double poke_every;
 
 /* Returns the monotonic time in seconds. */
 static double now(void)
@@ -147,12 +154,14 @@ static int expect(const char *pattern, double seconds)
         return -1;
     }
     double deadline = now() + seconds;
+    double next_poke = now() + poke_every;
     int closed = 0;
     for (;;) {
         regmatch_t m;
         if (clean && regexec(&re, clean + mark, 1, &m, 0) == 0) {
             mark += (size_t)m.rm_eo;
             regfree(&re);
+            poke_len = 0;
             printf("matched %s\n", pattern);
             fflush(stdout);
             return 0;
@@ -162,6 +171,11 @@ static int expect(const char *pattern, double seconds)
             regfree(&re);
             printf("TIMEOUT %s\n", pattern);
             return -1;
+        }
+        if (poke_len > 0 && now() >= next_poke) {
+            if (write(master, poke_text, poke_len) < 0)
+                closed = 1;
+            next_poke = now() + poke_every;
         }
         if (pump(left > 0.2 ? 200 : (int)(left * 1000) + 1) < 0)
             closed = 1;
@@ -199,6 +213,17 @@ int main(int argc, char **argv)
             printf("sent\n");
         } else if (strncmp(line, "expect ", 7) == 0) {
             failed = expect(line + 7, timeout) != 0;
+        } else if (strncmp(line, "poke ", 5) == 0) {
+            char *text = strchr(line + 5, ' ');
+            poke_every = atof(line + 5);
+            poke_len = text ? unescape(text + 1) : 0;
+            if (poke_len > sizeof poke_text)
+                poke_len = sizeof poke_text;
+            memcpy(poke_text, text ? text + 1 : "", poke_len);
+        } else if (strncmp(line, "settle ", 7) == 0) {
+            double until = now() + atof(line + 7);
+            while (now() < until)
+                pump(50);
         } else if (strncmp(line, "timeout ", 8) == 0) {
             timeout = atof(line + 8);
         } else if (strcmp(line, "wait") == 0) {

@@ -117,6 +117,9 @@ local function draw(spec, kind)
   end
   local ok, text = pcall(gnuplot.run, program, { timeout = spec.timeout })
   if not ok then
+    if format ~= "dumb" then
+      os.remove(spec.out) -- gnuplot may have left it empty or half written
+    end
     emit.fail(text)
   end
   if format == "dumb" then

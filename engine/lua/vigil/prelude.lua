@@ -35,6 +35,13 @@ local default_db = dbmodule.lazy(function()
 end)
 db = default_db
 
+-- db:export(sql, path [, params [, opts]]) -> rows | nil, msg: the rows of one query
+-- to a CSV file, as csv.export(db, ...) (the method lives here so that vigil.db does not
+-- depend on vigil.csv; every Db has it).
+getmetatable(default_db).__index.export = function(self, sql, path, params, opts)
+  return require("vigil.csv").export(self, sql, path, params, opts)
+end
+
 -- The library's other modules are globals loaded on first use (start-up stays as fast as
 -- lua's): `plot` is require "vigil.plot" the first time a chunk reads it. A script that
 -- sets its own metatable on _G can still require them.

@@ -288,7 +288,8 @@ end
 -- Running input
 ---------------------------------------------------------------------------------------
 
--- Message handler: the error with a traceback (as the host reports it).
+-- Message handler of user code: the error with a traceback that ends where the REPL
+-- called the code; an interrupt (Ctrl-C) without one.
 local function traceback(msg)
   if type(msg) ~= "string" then
     local mt = getmetatable(msg)
@@ -297,7 +298,12 @@ local function traceback(msg)
     end
     msg = ("(error object is a %s value)"):format(type(msg))
   end
-  return debug.traceback(msg, 2)
+  if msg:find("interrupted!?$") then
+    return (msg:gsub("^.-:%d+: ", ""))
+  end
+  local text = debug.traceback(msg, 2)
+  local cut = text:find("\n[^\n]*in function 'xpcall'")
+  return cut and text:sub(1, cut - 1) or text
 end
 
 -- Returns the current database connection: the global `db`.
@@ -336,15 +342,15 @@ end
 -- Runs one SQL statement; a statement that returns columns has its rows shown and kept
 -- in `_`.
 local function run_sql(text)
-  local ok, err = xpcall(function()
+  local ok, err = pcall(function()
     local result = query(text)
     if #result.columns > 0 then
       _G._ = result
       show_result(result, result.columns)
     end
-  end, traceback)
+  end)
   if not ok then
-    complain(err)
+    complain(type(err) == "string" and err:gsub("^.-:%d+: (interrupted!)$", "%1") or err)
   end
 end
 

@@ -1,11 +1,13 @@
 -- A monthly line chart by disposition, 2019-2021, with the 30 July markers and a
--- Vietnamese title.  arg[1]: output file (.png, .svg or .pdf).
+-- Vietnamese title.  arg[1]: output file (.png, .svg or .pdf); arg[2] = "blank": the
+-- same chart with every value undefined (the frame alone, to compare with).
+local blank = arg[2] == "blank"
 local rows = {}
 for y = 2019, 2021 do
   for m = 1, 12 do
     local month = ("%d-%02d"):format(y, m)
-    rows[#rows + 1] = { month = month, disposition = "administrative", n = (m * 7 + y) % 23 }
-    rows[#rows + 1] = { month = month, disposition = "prosecution", n = (m * 5 + y) % 11 }
+    rows[#rows + 1] = { month = month, disposition = "administrative", n = not blank and (m * 7 + y) % 23 or nil }
+    rows[#rows + 1] = { month = month, disposition = "prosecution", n = not blank and (m * 5 + y) % 11 or nil }
   end
 end
 print(plot.line{ rows, x = "month", y = "n", by = "disposition",

@@ -33,8 +33,8 @@ local function valid_utf8(s)
   return table.concat(parts)
 end
 
--- emit.clean_text(v [, max]) -> the text a chart shows for value v: valid UTF-8, no control characters (C0,
--- DEL, C1), no "]]>", at most max (default MAX_TEXT) bytes.
+-- emit.clean_text(v [, max]) -> the text a chart shows for value v: valid UTF-8, no control
+-- characters (C0, DEL, C1), no "]]>", at most max (default MAX_TEXT) bytes.
 function emit.clean_text(v, max)
   max = max or emit.MAX_TEXT
   local s = type(v) == "number" and emit.number(v) or tostring(v)
@@ -76,19 +76,22 @@ function emit.number(n)
   return s
 end
 
--- emit.fail(msg): raises an error that the public functions re-raise at their caller's line.
+-- emit.fail(msg): raises an error that the public functions re-raise at their caller's
+-- line.
 function emit.fail(msg)
   error({ vigil_plot_error = msg }, 0)
 end
 
--- emit.usage(msg, ...): raises a usage error (msg formatted with the arguments) for the caller's line.
+-- emit.usage(msg, ...): raises a usage error (msg formatted with the arguments) for the
+-- caller's line.
 function emit.usage(msg, ...)
   emit.fail("plot: " .. msg:format(...))
 end
 
 -- The number a y value stands for: numbers as they are, numeric strings converted, nil
 
--- emit.datablock(out, name, lines): appends to out a datablock named name whose lines are the number tuples of `lines`.
+-- emit.datablock(out, name, lines): appends to out a datablock named name whose lines are
+-- the number tuples of `lines`.
 function emit.datablock(out, name, lines)
   out[#out + 1] = ("%s << %s"):format(name, emit.EOD)
   for _, tuple in ipairs(lines) do

@@ -14,8 +14,8 @@ local LEGEND_WORDS = {
   box = true, opaque = true,
 }
 
--- frame.key_line(spec, nseries) -> the `set key` line of spec.legend: nil -> default, false -> off, or words from
--- LEGEND_WORDS ("top left", "outside", "below" ...).
+-- frame.key_line(spec, nseries) -> the `set key` line of spec.legend: nil -> default, false
+-- -> off, or words from LEGEND_WORDS ("top left", "outside", "below" ...).
 function frame.key_line(spec, nseries)
   local legend = spec.legend
   if legend == false or (legend == nil and nseries < 2) then
@@ -34,7 +34,8 @@ function frame.key_line(spec, nseries)
   return "set key " .. table.concat(words, " ")
 end
 
--- frame.size(spec) -> w, h: the size of the chart, width and height in pixels (defaults 1000 x 600).
+-- frame.size(spec) -> w, h: the size of the chart, width and height in pixels (defaults
+-- 1000 x 600).
 function frame.size(spec)
   local w = math.tointeger(spec.width or 1000)
   local h = math.tointeger(spec.height or 600)

@@ -60,7 +60,7 @@ function histogram.bins(values, opts)
     end
     local width = (hi - lo) / k
     for j = 0, k do
-      edges[j + 1] = j == k and hi or lo + j * width
+      edges[j + 1] = j == 0 and lo or j == k and hi or lo + j * width
     end
   end
   local k = #edges - 1

@@ -39,9 +39,9 @@ local function month_label(y, m, lang)
   return ("%s %d"):format(MONTHS.en[m], y)
 end
 
--- xaxis.time_ticks(lo, hi, lang, max) -> the ticks of a time axis from day lo to day hi: {{day, label}, ...} on month,
--- quarter or year starts (every 2, 5, 10 ... years for long spans), at most
--- about max of them.
+-- xaxis.time_ticks(lo, hi, lang, max) -> the ticks of a time axis from day lo to day hi:
+-- {{day, label}, ...} on month, quarter or year starts (every 2, 5, 10 ... years for long
+-- spans), at most about max of them.
 function xaxis.time_ticks(lo, hi, lang, max)
   local y1, m1, d1 = civil_from_days(lo)
   local y2, m2 = civil_from_days(hi)
@@ -69,9 +69,10 @@ function xaxis.time_ticks(lo, hi, lang, max)
   return ticks
 end
 
--- xaxis.decide(series, force_category) -> axis. Decides the x axis: "number" (all x numbers), "time" (all 'YYYY-MM[-DD]' strings) or
--- "category"; converts every series' xs to numbers (categories -> 0, 1, 2 ...) and
--- returns the axis {kind=, categories={...}, lo=, hi=}.
+-- xaxis.decide(series, force_category) -> axis. Decides the x axis: "number" (all x
+-- numbers), "time" (all 'YYYY-MM[-DD]' strings) or "category"; converts every series' xs to
+-- numbers (categories -> 0, 1, 2 ...) and returns the axis {kind=, categories={...}, lo=,
+-- hi=}.
 function xaxis.decide(series, force_category)
   local kind = force_category and "category" or nil
   if not kind then
@@ -117,8 +118,9 @@ function xaxis.decide(series, force_category)
 end
 
 
--- xaxis.markers(out, spec, axis): appends the vertical markers of spec.markers: each {at = x, label = text} or
--- {every_year = 'MM-DD', label = text} (time axes: one marker per year in range).
+-- xaxis.markers(out, spec, axis): appends the vertical markers of spec.markers: each {at =
+-- x, label = text} or {every_year = 'MM-DD', label = text} (time axes: one marker per year
+-- in range).
 function xaxis.markers(out, spec, axis)
   local markers = spec.markers
   if markers == nil then
@@ -171,8 +173,8 @@ function xaxis.markers(out, spec, axis)
   end
 end
 
--- xaxis.lines(out, spec, axis, kind): appends the x axis lines: the range and the tick list written by vigil for time and
--- category axes.
+-- xaxis.lines(out, spec, axis, kind): appends the x axis lines: the range and the tick list
+-- written by vigil for time and category axes.
 function xaxis.lines(out, spec, axis, kind)
   if axis.kind == "time" then
     local lo, hi = axis.lo, axis.hi

@@ -114,6 +114,16 @@ function xy.write(out, spec, chart, kind, y2)
   if #chart.series == 0 then
     usage("no data to plot")
   end
+  local any = false
+  for _, s in ipairs(chart.series) do
+    for _, y in ipairs(s.ys) do
+      any = any or (y == y and y ~= math.huge and y ~= -math.huge)
+    end
+  end
+  if not any then
+    -- every value undefined: an empty chart, not gnuplot's "all points undefined"
+    out[#out + 1] = "set yrange [0:1]"
+  end
   plot(out, spec, chart.series, kind, y2)
 end
 

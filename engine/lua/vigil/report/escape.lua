@@ -33,7 +33,8 @@ end
 function escape.md(s)
   s = clean(s):gsub("[\r\n\t]+", " ")
   s = s:gsub("[\\`*_%[%]<>#|~!&{}]", "\\%0")
-  s = s:gsub("^([%-+=])", "\\%1"):gsub("^(%d+)([.)])", "%1\\%2")
+  if s:match("^[%-+=]%s") or s:match("^[%-+=]+$") then s = "\\" .. s end
+  s = s:gsub("^(%d+)([.)]%s)", "%1\\%2"):gsub("^(%d+)([.)])$", "%1\\%2")
   return s
 end
 

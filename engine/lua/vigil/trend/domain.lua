@@ -65,16 +65,17 @@ function domain.processed(spec)
   return query.series(args)
 end
 
--- domain.outreach{by = "agency"|"activity"|nil, measure = "events"|"participants"|
+-- domain.outreach{by = "agency"|"activity"|"district"|nil, measure = "events"|"participants"|
 -- "materials"|"reach"|"sites", period, range, where, params, db} -> Series: the sum of
 -- the measure (default events) over the outreach activities held in each period, by
--- agency code, by activity, or in total (by = nil). meta.measure is the measure's name.
+-- agency code, by activity, by district code, or in total (by = nil). meta.measure is
+-- the measure's name.
 function domain.outreach(spec)
   spec = table_spec("outreach", spec)
   local measure = spec.measure or "events"
   check_choice("outreach", "measure", measure, domain.OUTREACH_MEASURES)
   if spec.by ~= nil then
-    check_choice("outreach", "by", spec.by, { agency = true, activity = true })
+    check_choice("outreach", "by", spec.by, { agency = true, activity = true, district = true })
   end
   local args = passed(spec)
   args.from, args.time, args.by = "outreach", "held_on", spec.by
