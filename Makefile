@@ -83,12 +83,15 @@ deps:
 	@sh .ci/deps
 
 # The main job on the bundled data: the database, the reconciliation with the
-# published figures, and processed violations by disposition and by category.
+# published figures, processed violations by category, and the monthly report for the
+# data's last complete month (the path of its index.html is printed last).
+RUN_PERIOD ?= 2025-12
 run: deps
 	@$(MAKE) --no-print-directory all vigil.db
 	$(B)/vigil scripts/reconcile.lua
-	$(B)/vigil scripts/processed_by_category.lua --from 2019-01 --to 2025-12
-	$(B)/vigil scripts/processed_by_category.lua --by category --from 2022-01 --to 2022-12
+	$(B)/vigil scripts/processed_by_category.lua --by category --from 2025-01 --to 2025-12
+	@out=$$($(B)/vigil report monthly --period $(RUN_PERIOD) --today 2026-01-01 --out reports) && \
+	    echo "monthly report: $(CURDIR)/$$out/index.html"
 
 vigil.db: $(B)/vigil datasets/schema.sql $(wildcard datasets/*.csv)
 	$(B)/vigil init --force --db $@

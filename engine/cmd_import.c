@@ -1,5 +1,7 @@
-/* vigil import TABLE FILE.csv: a validated CSV import into an existing table, all or
- * nothing (one transaction), or with a rejects file for the bad records.
+/* vigil import TABLE FILE.csv: a validated CSV import into an existing table (or one
+ * created from the types inferred from the file, --create), all or nothing (one
+ * transaction), or with a rejects file for the bad records.  --sniff prints what
+ * --create would make, and imports nothing.
  *
  * The file is read in chunks by csvload (memory stays flat); the delimiter is guessed
  * from the first chunk unless given.  Errors are printed as they are found, up to
@@ -20,6 +22,7 @@
 #include "csvsniff.h"
 #include "csvwrite.h"
 #include "host.h"
+#include "import_create.h"
 
 #define CHUNK_SIZE      65536
 #define PROGRESS_MIN    ((unsigned long long)4 << 20)   /* files smaller get no bar */
@@ -29,12 +32,12 @@ static const char usage_text[] =
     "usage: vigil import TABLE FILE.csv [--db PATH] [--delimiter C] [--no-header]\n"
     "                    [--map CSVCOL=COLUMN ...] [--rejects REJECTS.csv] [--replace]\n"
     "                    [--dry-run] [--max-errors N] [--max-field BYTES]\n"
-    "                    [--max-columns N] [--quiet]\n";
+    "                    [--max-columns N] [--quiet] [--create] [--sniff]\n";
 
 /* What the command line asked for. */
 struct import_args {
     const char *table, *file, *db, *rejects;
-    int delim, no_header, replace, dry_run, quiet;
+    int delim, no_header, replace, dry_run, quiet, create, sniff;
     long max_errors;
     size_t max_field;
     int max_columns;
@@ -49,6 +52,7 @@ struct import {
     struct csvload *ld;
     FILE *rejects;
     struct csvwrite rw;
+    struct import_sample sample; /* --create, --sniff: the table inferred */
     int rejects_header;         /* the rejects file has its header */
     long long errors;           /* rejected records */
     int progress;               /* draw a progress bar */
@@ -143,7 +147,9 @@ static int parse_args(int argc, char **argv, struct import_args *a)
             printf("%s", usage_text);
             printf("Imports FILE.csv (or - for stdin) into the existing TABLE, checking every\n"
                    "value; nothing is imported when a record is bad, unless --rejects names a\n"
-                   "file for the bad records.  See docs/csv.md.\n");
+                   "file for the bad records.  --create makes TABLE from the types inferred\n"
+                   "from the file's first %d records; --sniff prints them (and the CREATE\n"
+                   "TABLE) without importing.  See docs/csv.md.\n", CSVINFER_SAMPLE);
             return EXIT_OK;
         }
         if (o[0] != '-' || strcmp(o, "-") == 0) {
@@ -170,6 +176,14 @@ static int parse_args(int argc, char **argv, struct import_args *a)
         }
         if (strcmp(o, "--quiet") == 0) {
             a->quiet = 1;
+            continue;
+        }
+        if (strcmp(o, "--create") == 0) {
+            a->create = 1;
+            continue;
+        }
+        if (strcmp(o, "--sniff") == 0) {
+            a->sniff = 1;
             continue;
         }
         {
@@ -220,6 +234,9 @@ static int parse_args(int argc, char **argv, struct import_args *a)
     }
     if (npos < 2)
         return usage("%s", "needs TABLE and FILE.csv");
+    if (a->nmap && (a->create || a->sniff))
+        return usage("%s", "--map renames columns of an existing table: not with --create "
+                     "or --sniff");
     return -1;
 }
 
@@ -232,10 +249,13 @@ static double now(void)
 }
 
 /* Writes the rejected record (its line, the reason, then its fields) to the rejects
- * file, with a header before the first. */
+ * file, with a header before the first.  A reason of several lines (several bad values)
+ * is written on one, joined with "; ". */
 static void write_reject(struct import *im, long line, const char *msg)
 {
     const struct csvread_record *rec = csvload_current(im->ld);
+    size_t mlen = strlen(msg), used = 0, k;
+    char *reason = malloc(2 * mlen + 1);
     int i;
     if (!im->rejects_header) {
         int n;
@@ -248,7 +268,16 @@ static void write_reject(struct import *im, long line, const char *msg)
         im->rejects_header = 1;
     }
     csvwrite_integer(&im->rw, line);
-    csvwrite_text(&im->rw, msg, strlen(msg));
+    for (k = 0; reason && k < mlen; k++) {
+        if (msg[k] == '\n') {
+            reason[used++] = ';';
+            reason[used++] = ' ';
+        } else {
+            reason[used++] = msg[k];
+        }
+    }
+    csvwrite_text(&im->rw, reason ? reason : msg, reason ? used : mlen);
+    free(reason);
     for (i = 0; rec && i < rec->n; i++)
         csvwrite_text(&im->rw, rec->vals[i], rec->vals[i] ? rec->lens[i] : 0);
     csvwrite_end(&im->rw);
@@ -319,16 +348,18 @@ static sqlite3 *open_db(const char *path)
     return db;
 }
 
-/* Feeds the whole input (first the len bytes already read into chunk) to the loader.
- * Returns 0, or -1 when reading or loading failed (message in err). */
-static int feed_all(struct import *im, FILE *in, unsigned char *chunk, size_t len,
-                    char *err, size_t errlen)
+/* Feeds the whole input to the loader: first the len bytes already read (first), then
+ * the rest of in, through chunk.  Returns 0, or -1 when reading or loading failed
+ * (message in err). */
+static int feed_all(struct import *im, FILE *in, const unsigned char *first, size_t len,
+                    unsigned char *chunk, char *err, size_t errlen)
 {
-    int rc = 0;
-    do {
+    int rc = csvload_feed(im->ld, first, len);
+    draw_progress(im);
+    while (rc == 0 && (len = fread(chunk, 1, CHUNK_SIZE, in)) > 0) {
         rc = csvload_feed(im->ld, chunk, len);
         draw_progress(im);
-    } while (rc == 0 && (len = fread(chunk, 1, CHUNK_SIZE, in)) > 0);
+    }
     if (rc == 0 && ferror(in)) {
         snprintf(err, errlen, "%s: cannot read: %s", im->name, strerror(errno));
         return -1;
@@ -347,6 +378,21 @@ static void print_hint(const char *err)
         fprintf(stderr, "%s import: raise the limit with --max-field BYTES\n", host_progname);
     else if (strstr(err, "fields (the limit on columns)"))
         fprintf(stderr, "%s import: raise the limit with --max-columns N\n", host_progname);
+}
+
+/* After a failed --create import: says where the types came from, when the sample was
+ * not the whole file (a value after it may not fit them). */
+static void print_sample_hint(const struct import *im)
+{
+    long last, n;
+    int whole;
+    if (!im->args->create || !im->sample.infer)
+        return;
+    n = csvinfer_sampled(im->sample.infer, &last, &whole);
+    if (!whole)
+        fprintf(stderr, "%s import: the column types were inferred from the first %ld records "
+                "(to line %ld); see them with --sniff, and create the table yourself when a "
+                "later value needs another type\n", host_progname, n, last);
 }
 
 /* The import proper, once the arguments are known and the input opened.  Returns the
@@ -377,11 +423,39 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
     opt.check_values = 1;
     opt.reject = on_reject;
     opt.reject_ud = im;
-    if (!a->delim && opt.delim != ',' && isatty(STDERR_FILENO) && !a->quiet)
+    if (!a->delim && opt.delim != ',' && isatty(STDERR_FILENO) && !a->quiet && !a->sniff)
         fprintf(stderr, "%s import: delimiter %s\n", host_progname, why);
+    if (a->delim)
+        snprintf(why, sizeof why, "given (--delimiter)");
+    if (a->create || a->sniff) {
+        struct csvinfer_options io;
+        memset(&io, 0, sizeof io);
+        io.delim = opt.delim;
+        io.no_header = a->no_header;
+        io.max_field = a->max_field;
+        io.max_columns = a->max_columns;
+        if (import_sample_read(&im->sample, in, chunk, len, im->name, a->table, &io, err,
+                               sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            print_hint(err);
+            goto out;
+        }
+        if (a->sniff) {
+            if (import_sample_print(&im->sample, stdout, why) == 0)
+                status = EXIT_OK;
+            else
+                fprintf(stderr, "%s import: cannot write: %s\n", host_progname, strerror(errno));
+            goto out;
+        }
+        opt.no_header = !csvinfer_header(im->sample.infer, NULL);
+    }
 
     if (exec(db, "BEGIN IMMEDIATE", "starting the transaction") != 0)
         goto out;
+    if (a->create && import_sample_create(&im->sample, db, a->table, err, sizeof err) != 0) {
+        fprintf(stderr, "%s import: %s\n", host_progname, err);
+        goto rollback;
+    }
     im->ld = csvload_new(db, a->table, im->name, &opt, err, sizeof err);
     if (!im->ld) {
         fprintf(stderr, "%s import: %s\n", host_progname, err);
@@ -394,7 +468,10 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
         if (drc != 0)
             goto rollback;
     }
-    rc = feed_all(im, in, chunk, len, err, sizeof err);
+    if (im->sample.bytes)
+        rc = feed_all(im, in, im->sample.bytes, im->sample.len, chunk, err, sizeof err);
+    else
+        rc = feed_all(im, in, chunk, len, chunk, err, sizeof err);
     if (im->progress)
         fprintf(stderr, "\r\033[K");
     if (rc != 0) {
@@ -416,6 +493,7 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
                 "nothing; fix the file, or use --rejects FILE to import the good records), "
                 "%.2f s\n", host_progname, a->table, im->errors, im->errors == 1 ? "" : "s",
                 secs);
+        print_sample_hint(im);
         goto rollback;
     }
     if (rc != 0) {
@@ -484,7 +562,7 @@ int command_import(int argc, char **argv)
             im.size = (unsigned long long)st.st_size;
     }
     im.progress = !args.quiet && im.size >= PROGRESS_MIN && isatty(STDERR_FILENO);
-    db = open_db(config.db_path);
+    db = args.sniff ? NULL : open_db(config.db_path);
     status = EXIT_WORK;
     if (db && args.rejects) {
         im.rejects = fopen(args.rejects, "wb");
@@ -494,9 +572,10 @@ int command_import(int argc, char **argv)
         else
             csvwrite_init(&im.rw, im.rejects, 0, CSVWRITE_RAW);
     }
-    if (db && (!args.rejects || im.rejects))
+    if (args.sniff || (db && (!args.rejects || im.rejects)))
         status = run(&im, db, in);
     csvload_free(im.ld);
+    import_sample_free(&im.sample);
     if (im.rejects) {
         if (fclose(im.rejects) != 0 && status == EXIT_OK) {
             fprintf(stderr, "%s import: %s: cannot write: %s\n", host_progname, args.rejects,

@@ -4,11 +4,15 @@
  * The header is matched against the table's columns once (every problem of it reported
  * together, before any record is read); a record's values are bound straight from the
  * reader's buffer, or converted first when check_values is on (integers and reals bound
- * as numbers, DD/MM/YYYY dates rewritten as ISO).  A record SQLite refuses is explained
- * by csvdiag_explain, which names the field to blame. */
+ * as numbers, DD/MM/YYYY dates rewritten as ISO); an empty field of a column with a
+ * DEFAULT is bound to the default, evaluated once.  Every field of a record is checked
+ * before it is given up, and a record SQLite refuses is explained by csvdiag_explain,
+ * which finds every constraint it breaks; the complaints are reported together, in
+ * column order, one per line. */
 #include "csvload.h"
 #include "csvload_diag.h"
 #include "csvsniff.h"
+#include "sqlscan.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -18,16 +22,15 @@
 
 #define CHUNK_SIZE  65536   /* bytes read from a file at a time */
 #define ERR_SIZE    4096
+#define MSG_SIZE    16384   /* the complaints about one record */
+#define MAX_COMPLAINTS 64   /* complaints kept about one record; more are counted */
 
-/* How a column's values are checked (SQLite's affinity of its declared type). */
-enum kind { K_TEXT, K_INTEGER, K_REAL, K_NUMERIC, K_OTHER };
 
-/* One column of the table. */
-struct column {
-    char *name;
-    enum kind kind;
-    int is_date;        /* a date() CHECK or a DATE type */
-    int required;       /* NOT NULL, no default, not the rowid */
+/* One complaint about the current record: its field (-1: the record) and where its
+ * text starts in the loader's cbuf. */
+struct complaint {
+    int field;
+    size_t off;
 };
 
 struct csvload {
@@ -39,7 +42,8 @@ struct csvload {
     struct csvread *rd;
 
     int ntab;                   /* the table's columns */
-    struct column *cols;
+    struct csvcol *cols;
+    struct csvdiag *diag;
     unsigned char *seen;        /* per table column: already in the header */
 
     int header_done;
@@ -47,6 +51,13 @@ struct csvload {
     const char **names;         /* per header field: its table column's name */
     int *colidx;                /* per header field: its table column */
     char (*conv)[16];           /* per header field: a converted date */
+    struct csvval *bound;       /* per header field: the value as bound */
+    unsigned char *bad;         /* per header field: refused by the value checks */
+
+    char cbuf[MSG_SIZE];        /* the complaints about the current record */
+    size_t cused;
+    struct complaint cl[MAX_COMPLAINTS];
+    int nc, dropped;
 
     const struct csvread_record *cur;   /* the record being handled */
     long long rows;
@@ -223,88 +234,174 @@ static void read_header(struct csvload *ld, const struct csvread_record *rec)
     prepare_insert(ld, rec->line);
 }
 
-/* Checks and converts field i (table column c) of the record for binding; binds it.
- * Returns 0, 1 when the value was rejected (the record is done), -1 on a bind error. */
-static int bind_checked(struct csvload *ld, const struct csvread_record *rec, int i,
-                        const struct column *c)
+/* Adds a complaint about field (-1: the record) of the current record: "NAME:LINE:COL: "
+ * or "NAME:LINE: " and then text. */
+static void complain(struct csvload *ld, int field, const char *text)
+{
+    size_t room = sizeof ld->cbuf - ld->cused;
+    int n;
+    if (ld->nc == MAX_COMPLAINTS || room < 64) {
+        ld->dropped++;
+        return;
+    }
+    if (field >= 0)
+        n = snprintf(ld->cbuf + ld->cused, room, "%s:%ld:%d: %s", ld->name, ld->cur->line,
+                     field + 1, text);
+    else
+        n = snprintf(ld->cbuf + ld->cused, room, "%s:%ld: %s", ld->name, ld->cur->line, text);
+    if (n < 0)
+        return;
+    ld->cl[ld->nc].field = field;
+    ld->cl[ld->nc].off = ld->cused;
+    ld->nc++;
+    ld->cused += (size_t)n < room ? (size_t)n + 1 : room;
+    ld->cbuf[ld->cused - 1] = '\0';
+}
+
+/* csvdiag_explain's callback: adds the complaint. */
+static void on_complaint(void *ud, int field, const char *text)
+{
+    complain(ud, field, text);
+}
+
+/* Rejects the current record with every complaint about it, in column order (the
+ * record's own last), one per line; then forgets them. */
+static void reject_complaints(struct csvload *ld)
+{
+    char msg[MSG_SIZE + 128];
+    size_t used = 0;
+    int i, k;
+    for (i = 1; i < ld->nc; i++) {      /* a stable insertion sort by field */
+        struct complaint c = ld->cl[i];
+        unsigned key = (unsigned)c.field;
+        for (k = i; k > 0 && (unsigned)ld->cl[k - 1].field > key; k--)
+            ld->cl[k] = ld->cl[k - 1];
+        ld->cl[k] = c;
+    }
+    msg[0] = '\0';
+    for (i = 0; i < ld->nc && used < sizeof msg; i++)
+        used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s", i ? "\n" : "",
+                                 ld->cbuf + ld->cl[i].off);
+    if (ld->dropped && used < sizeof msg)
+        snprintf(msg + used, sizeof msg - used, "\n%s:%ld: ... and %d more problems in this "
+                 "record", ld->name, ld->cur->line, ld->dropped);
+    ld->nc = ld->dropped = 0;
+    ld->cused = 0;
+    reject_full(ld, msg);
+}
+
+/* Sets *v to the empty field of column c: its default, else NULL. */
+static void empty_value(const struct csvcol *c, struct csvval *v)
+{
+    if (c->dflt) {
+        v->type = CSVVAL_DEFAULT;
+        v->dflt = c->dflt;
+    } else {
+        v->type = SQLITE_NULL;
+    }
+}
+
+/* Converts field i (table column c) of the record into ld->bound[i], checking it
+ * when check_values is on.  Returns 0, or 1 when the value was refused (complaint
+ * added). */
+static int convert(struct csvload *ld, const struct csvread_record *rec, int i,
+                   const struct csvcol *c)
 {
     const char *s = rec->vals[i];
     size_t len = s ? rec->lens[i] : 0, tl = len;
+    struct csvval *v = &ld->bound[i];
     char shown[256], msg[ERR_SIZE];
     const char *t = s, *what, *why = NULL;
-    long long iv;
-    double dv;
+    if (!s) {
+        empty_value(c, v);
+        return 0;
+    }
+    if (!ld->opt.check_values || c->kind == CSVK_OTHER || (c->kind == CSVK_TEXT && !c->is_date)) {
+        v->type = SQLITE_TEXT;
+        v->s = s;
+        v->len = (int)len;
+        return 0;
+    }
     while (tl > 0 && (*t == ' ' || *t == '\t')) {
         t++;
         tl--;
     }
-    if (!s || tl == 0)
-        return sqlite3_bind_null(ld->ins, i + 1) == SQLITE_OK ? 0 : -1;
+    if (tl == 0) {
+        empty_value(c, v);
+        return 0;
+    }
     if (c->is_date) {
-        if (csvsniff_date(s, len, ld->conv[i], &why))
-            return sqlite3_bind_text(ld->ins, i + 1, ld->conv[i], 10, SQLITE_STATIC)
-                   == SQLITE_OK ? 0 : -1;
+        if (csvsniff_date(s, len, ld->conv[i], &why)) {
+            v->type = SQLITE_TEXT;
+            v->s = ld->conv[i];
+            v->len = 10;
+            return 0;
+        }
         what = "a date";
-    } else if (c->kind == K_INTEGER) {
-        if (csvsniff_integer(s, len, &iv))
-            return sqlite3_bind_int64(ld->ins, i + 1, iv) == SQLITE_OK ? 0 : -1;
+    } else if (c->kind == CSVK_INTEGER) {
+        if (csvsniff_integer(s, len, &v->i)) {
+            v->type = SQLITE_INTEGER;
+            return 0;
+        }
         what = "an integer";
-    } else if (c->kind == K_REAL) {
-        if (csvsniff_real(s, len, &dv))
-            return sqlite3_bind_double(ld->ins, i + 1, dv) == SQLITE_OK ? 0 : -1;
+    } else if (c->kind == CSVK_REAL) {
+        if (csvsniff_real(s, len, &v->d)) {
+            v->type = SQLITE_FLOAT;
+            return 0;
+        }
         what = "a number";
     } else {
-        if (csvsniff_integer(s, len, &iv))
-            return sqlite3_bind_int64(ld->ins, i + 1, iv) == SQLITE_OK ? 0 : -1;
-        if (csvsniff_real(s, len, &dv))
-            return sqlite3_bind_double(ld->ins, i + 1, dv) == SQLITE_OK ? 0 : -1;
+        if (csvsniff_integer(s, len, &v->i)) {
+            v->type = SQLITE_INTEGER;
+            return 0;
+        }
+        if (csvsniff_real(s, len, &v->d)) {
+            v->type = SQLITE_FLOAT;
+            return 0;
+        }
         what = "a number";
     }
     csvdiag_value(shown, sizeof shown, s, len);
-    snprintf(msg, sizeof msg, "%s:%ld:%d: field '%s': %s is not %s%s%s%s", ld->name, rec->line,
-             i + 1, c->name, shown, what, why ? " (" : "", why ? why : "", why ? ")" : "");
-    reject_full(ld, msg);
+    snprintf(msg, sizeof msg, "field '%s': %s is not %s%s%s%s", c->name, shown, what,
+             why ? " (" : "", why ? why : "", why ? ")" : "");
+    complain(ld, i, msg);
+    v->type = SQLITE_NULL;
     return 1;
 }
 
-/* Copies src into dst with every run of spaces and line ends made one space (SQLite
- * quotes a CHECK expression as written, over several lines). */
-static void squeeze(char *dst, size_t size, const char *src)
+/* Explains why the record cannot be inserted (rc and msg: SQLite's refusal, or 0 and
+ * NULL when some value was refused already) and rejects it with every complaint. */
+static void explain(struct csvload *ld, const struct csvread_record *rec, int rc, const char *msg)
 {
-    size_t n = 0;
-    int space = 0;
-    for (; *src && n + 1 < size; src++) {
-        if (*src == ' ' || *src == '\n' || *src == '\r' || *src == '\t') {
-            space = 1;
-            continue;
-        }
-        if (space && n > 0 && n + 2 < size)
-            dst[n++] = ' ';
-        space = 0;
-        dst[n++] = *src;
-    }
-    dst[n] = '\0';
+    struct csvrec crec;
+    crec.n = ld->ncols;
+    crec.names = ld->names;
+    crec.colidx = ld->colidx;
+    crec.vals = rec->vals;
+    crec.lens = rec->lens;
+    crec.bound = ld->bound;
+    crec.bad = ld->bad;
+    csvdiag_explain(ld->diag, &crec, rc, msg, on_complaint, ld);
+    if (ld->nc == 0 && msg)
+        complain(ld, -1, msg);
+    reject_complaints(ld);
 }
 
-/* Binds the record and inserts it; a rejected record is explained. */
+/* Converts, binds and inserts the record; a refused record is explained. */
 static void insert_record(struct csvload *ld, const struct csvread_record *rec)
 {
-    int i, rc;
+    int i, rc, nbad = 0;
     for (i = 0; i < ld->ncols; i++) {
-        const struct column *c = &ld->cols[ld->colidx[i]];
-        if (ld->opt.check_values && (c->kind != K_TEXT || c->is_date) && c->kind != K_OTHER) {
-            rc = bind_checked(ld, rec, i, c);
-            if (rc == 1) {
-                sqlite3_clear_bindings(ld->ins);
-                return;
-            }
-            rc = rc == 0 ? SQLITE_OK : SQLITE_ERROR;
-        } else if (!rec->vals[i]) {
-            rc = sqlite3_bind_null(ld->ins, i + 1);
-        } else {
-            rc = sqlite3_bind_text(ld->ins, i + 1, rec->vals[i], (int)rec->lens[i],
-                                   SQLITE_STATIC);
-        }
+        ld->bad[i] = (unsigned char)convert(ld, rec, i, &ld->cols[ld->colidx[i]]);
+        nbad += ld->bad[i];
+    }
+    if (nbad) {
+        explain(ld, rec, 0, NULL);
+        memset(ld->bad, 0, (size_t)ld->ncols);
+        return;
+    }
+    for (i = 0; i < ld->ncols; i++) {
+        rc = csvval_bind(ld->ins, i + 1, &ld->bound[i]);
         if (rc != SQLITE_OK) {
             fail(ld, "%s:%ld: %s", ld->name, rec->line, sqlite3_errmsg(ld->db));
             return;
@@ -318,21 +415,15 @@ static void insert_record(struct csvload *ld, const struct csvread_record *rec)
     }
     {
         int ext = sqlite3_extended_errcode(ld->db);
-        char msg[512], why[1024];
-        struct csvrec crec;
-        squeeze(msg, sizeof msg, sqlite3_errmsg(ld->db));
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(ld->db));
         sqlite3_reset(ld->ins);
         if ((ext & 0xFF) != SQLITE_CONSTRAINT && ext != SQLITE_MISMATCH && ext != SQLITE_TOOBIG &&
             ext != SQLITE_RANGE) {
             fail(ld, "%s:%ld: %s", ld->name, rec->line, msg);
             return;
         }
-        crec.n = ld->ncols;
-        crec.names = ld->names;
-        crec.vals = rec->vals;
-        crec.lens = rec->lens;
-        csvdiag_explain(ld->db, ld->table, &crec, ext, msg, why, sizeof why);
-        reject(ld, why);
+        explain(ld, rec, ext, msg);
     }
 }
 
@@ -364,51 +455,41 @@ void csvload_free(struct csvload *ld)
         return;
     sqlite3_finalize(ld->ins);
     csvread_free(ld->rd);
-    for (j = 0; j < ld->ntab; j++)
+    csvdiag_free(ld->diag);
+    for (j = 0; j < ld->ntab; j++) {
         free(ld->cols[j].name);
+        sqlite3_value_free(ld->cols[j].dflt);
+    }
     free(ld->cols);
     free(ld->seen);
     free(ld->names);
     free(ld->colidx);
     free(ld->conv);
+    free(ld->bound);
+    free(ld->bad);
     free(ld->table);
     free(ld->name);
     free(ld);
 }
 
-/* True for a byte that may be part of an SQL identifier. */
-static int ident_byte(unsigned char c)
+/* The value of a column's DEFAULT expression (as pragma table_info gives it),
+ * evaluated now, or NULL when it cannot be (memory, or an expression that is not
+ * constant). */
+static sqlite3_value *eval_default(sqlite3 *db, const char *expr)
 {
-    return c == '_' || c == '$' || c >= 0x80 || (c >= '0' && c <= '9') ||
-           (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* True when the CREATE statement sql calls date() on column name: "date(name" with
- * optional spaces and quotes, as in CHECK (x IS date(x, '+0 days')). */
-static int checked_as_date(const char *sql, const char *name)
-{
-    size_t nlen = strlen(name);
-    const char *s;
-    for (s = sql; s && *s; s++) {
-        const char *p;
-        if (sqlite3_strnicmp(s, "date", 4) != 0 || (s > sql && ident_byte((unsigned char)s[-1])))
-            continue;
-        p = s + 4;
-        while (*p == ' ')
-            p++;
-        if (*p != '(')
-            continue;
-        p++;
-        while (*p == ' ' || *p == '"' || *p == '`' || *p == '[')
-            p++;
-        if (sqlite3_strnicmp(p, name, (int)nlen) == 0 && !ident_byte((unsigned char)p[nlen]))
-            return 1;
-    }
-    return 0;
+    sqlite3_stmt *st = NULL;
+    sqlite3_value *v = NULL;
+    char *sql = sqlite3_mprintf("SELECT %s", expr);
+    if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_value_dup(sqlite3_column_value(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_free(sql);
+    return v;
 }
 
 /* SQLite's affinity rules applied to a declared type. */
-static enum kind kind_of(const char *type)
+static enum csvkind kind_of(const char *type)
 {
     char up[64];
     size_t i;
@@ -416,16 +497,16 @@ static enum kind kind_of(const char *type)
         up[i] = (char)(type[i] >= 'a' && type[i] <= 'z' ? type[i] - 32 : type[i]);
     up[i] = '\0';
     if (strstr(up, "INT"))
-        return K_INTEGER;
+        return CSVK_INTEGER;
     if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
-        return K_TEXT;
+        return CSVK_TEXT;
     if (up[0] == '\0' || strstr(up, "BLOB") || strcmp(up, "ANY") == 0)
-        return K_OTHER;
+        return CSVK_OTHER;
     if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
-        return K_REAL;
+        return CSVK_REAL;
     if (strcmp(up, "DATE") == 0)
-        return K_TEXT;
-    return K_NUMERIC;
+        return CSVK_TEXT;
+    return CSVK_NUMERIC;
 }
 
 /* Reads the table's columns into ld->cols.  Returns 0 or -1 (with err). */
@@ -442,7 +523,7 @@ static int load_columns(struct csvload *ld, char *err, size_t errlen)
     }
     sqlite3_finalize(st);
     st = NULL;
-    if (sqlite3_prepare_v2(ld->db, "SELECT name, type, \"notnull\", dflt_value IS NOT NULL, pk, "
+    if (sqlite3_prepare_v2(ld->db, "SELECT name, type, \"notnull\", dflt_value, pk, "
                            "(SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) "
                            "FROM pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", ld->name, sqlite3_errmsg(ld->db));
@@ -453,26 +534,31 @@ static int load_columns(struct csvload *ld, char *err, size_t errlen)
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *col = (const char *)sqlite3_column_text(st, 0);
         const char *type = (const char *)sqlite3_column_text(st, 1);
-        struct column *c;
+        const char *dflt = (const char *)sqlite3_column_text(st, 3);
+        struct csvcol *c;
         if (ld->ntab == cap) {
-            struct column *p = realloc(ld->cols, sizeof *p * (size_t)(cap ? cap * 2 : 16));
+            struct csvcol *p = realloc(ld->cols, sizeof *p * (size_t)(cap ? cap * 2 : 16));
             if (!p)
                 break;
             ld->cols = p;
             cap = cap ? cap * 2 : 16;
         }
         c = &ld->cols[ld->ntab];
+        memset(c, 0, sizeof *c);
         c->name = strdup(col ? col : "");
         if (!c->name)
             break;
+        ld->ntab++;
         c->kind = kind_of(type);
         c->is_date = (type && sqlite3_stricmp(type, "DATE") == 0) ||
-                     (sql && checked_as_date(sql, c->name));
+                     (sql && sqlscan_calls_date(sql, c->name));
         npk = sqlite3_column_int(st, 5);
-        c->required = sqlite3_column_int(st, 2) && !sqlite3_column_int(st, 3) &&
-                      !(sqlite3_column_int(st, 4) == 1 && npk == 1 && c->kind == K_INTEGER &&
-                        type && sqlite3_stricmp(type, "INTEGER") == 0);
-        ld->ntab++;
+        c->rowid = sqlite3_column_int(st, 4) == 1 && npk == 1 && type &&
+                   sqlite3_stricmp(type, "INTEGER") == 0;
+        c->notnull = sqlite3_column_int(st, 2) && !c->rowid;
+        if (dflt && !(c->dflt = eval_default(ld->db, dflt)))
+            break;
+        c->required = c->notnull && !dflt;
     }
     sqlite3_free(sql);
     if (rc != SQLITE_DONE) {
@@ -525,7 +611,11 @@ struct csvload *csvload_new(sqlite3 *db, const char *table, const char *name,
     ld->names = calloc(n, sizeof *ld->names);
     ld->colidx = calloc(n, sizeof *ld->colidx);
     ld->conv = calloc(n, sizeof *ld->conv);
-    if (!ld->seen || !ld->names || !ld->colidx || !ld->conv) {
+    ld->bound = calloc(n, sizeof *ld->bound);
+    ld->bad = calloc(n, 1);
+    ld->diag = csvdiag_new(db, table, ld->cols, ld->ntab);
+    if (!ld->seen || !ld->names || !ld->colidx || !ld->conv || !ld->bound || !ld->bad ||
+        !ld->diag) {
         snprintf(err, errlen, "%s: out of memory", name);
         csvload_free(ld);
         return NULL;

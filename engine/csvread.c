@@ -81,13 +81,14 @@ void csvread_fail(struct csvread *r, const char *msg)
     fail(r, "%s", msg);
 }
 
-/* Describes field idx of the current record for messages: "field 'x' (column N)". */
+/* Describes field idx of the current record for messages, after "NAME:LINE:COLUMN: ":
+ * "field 'x'", "header field" or "field N". */
 static void field_label(const struct csvread *r, int idx, char *buf, size_t size)
 {
     if (r->names && idx < r->nnames)
-        snprintf(buf, size, "field '%s' (column %d)", r->names[idx], idx + 1);
+        snprintf(buf, size, "field '%s'", r->names[idx]);
     else if (r->opt.header && r->records == 0)
-        snprintf(buf, size, "header column %d", idx + 1);
+        snprintf(buf, size, "header field");
     else
         snprintf(buf, size, "field %d", idx + 1);
 }
@@ -132,7 +133,7 @@ static void on_field(void *s, size_t len, void *ud)
     if (len > r->opt.max_field) {
         char label[256];
         field_label(r, idx, label, sizeof label);
-        fail(r, "%s:%ld: %s is longer than %zu bytes", r->name, r->rec_line, label,
+        fail(r, "%s:%ld:%d: %s is longer than %zu bytes", r->name, r->rec_line, idx + 1, label,
              r->opt.max_field);
         return;
     }
@@ -211,8 +212,8 @@ static int parse_segment(struct csvread *r, const unsigned char *seg, size_t n, 
     if (csv_get_buffer_size(&r->parser) > r->opt.max_field + PARSER_BLK + 1) {
         char label[256];
         field_label(r, r->nfields, label, sizeof label);
-        fail(r, "%s:%ld: %s is longer than %zu bytes", r->name, r->rec_line, label,
-             r->opt.max_field);
+        fail(r, "%s:%ld:%d: %s is longer than %zu bytes", r->name, r->rec_line, r->nfields + 1,
+             label, r->opt.max_field);
         return -1;
     }
     return 0;

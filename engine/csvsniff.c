@@ -253,51 +253,75 @@ void csvsniff_add(struct csvsniff_column *c, const char *s, size_t len, long lin
         else
             c->iso_dates++;
     } else if (!c->first_bad_line) {
+        size_t cut = tl < 40 ? tl : 40, i;
+        while (cut < tl && cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+            cut--;      /* not inside a character */
         c->first_bad_line = line;
-        snprintf(c->first_bad, sizeof c->first_bad, "%.*s", (int)(tl < 40 ? tl : 40), t);
+        for (i = 0; i < cut; i++)   /* one line: control characters become spaces */
+            c->first_bad[i] = (unsigned char)t[i] < 0x20 || t[i] == 0x7F ? ' ' : t[i];
+        c->first_bad[cut] = '\0';
     }
 }
 
-/* The type inferred for the column; see csvsniff.h. */
+/* The type inferred for the column; see csvsniff.h.  The reason starts with the type
+ * ("INTEGER: ", "REAL: ", "date: ", "TEXT: ") and gives the counts it rests on. */
 enum csvsniff_type csvsniff_infer(const struct csvsniff_column *c, char *why, size_t whylen)
 {
-    long long filled = c->values - c->empty;
+    long long filled = c->values - c->empty, nums = c->ints + c->reals;
+    long long others = filled - nums - c->dates;
+    char empty[64] = "";
+    enum csvsniff_type t;
+    size_t used;
+    if (c->empty && filled)
+        snprintf(empty, sizeof empty, "; %lld empty", c->empty);
     if (filled == 0) {
-        snprintf(why, whylen, "no values (%lld empty): TEXT", c->empty);
+        snprintf(why, whylen, "TEXT: no values (%lld empty)", c->empty);
         return CSVSNIFF_EMPTY;
     }
-    if (c->first_bad_line) {
-        snprintf(why, whylen, "line %ld has '%s', which is not a number or a date",
-                 c->first_bad_line, c->first_bad);
-        return CSVSNIFF_TEXT;
-    }
-    if (c->dates > 0 && c->dates < filled) {
-        snprintf(why, whylen, "%lld of %lld values are dates, the others numbers: TEXT",
-                 c->dates, filled);
-        return CSVSNIFF_TEXT;
-    }
-    if (c->dates == filled) {
+    if (others > 0 && c->dates > 0) {
+        snprintf(why, whylen, "TEXT: only %lld of %lld values are dates (line %ld has '%s'); "
+                 "not guessed as a date", c->dates, filled, c->first_bad_line, c->first_bad);
+        t = CSVSNIFF_TEXT;
+    } else if (others > 0 && nums > 0) {
+        snprintf(why, whylen, "TEXT: %lld of %lld values are numbers, but line %ld has '%s'",
+                 nums, filled, c->first_bad_line, c->first_bad);
+        t = CSVSNIFF_TEXT;
+    } else if (others > 0) {
+        snprintf(why, whylen, "TEXT: %lld of %lld values are text (line %ld has '%s')", others,
+                 filled, c->first_bad_line, c->first_bad);
+        t = CSVSNIFF_TEXT;
+    } else if (c->dates > 0 && c->dates < filled) {
+        snprintf(why, whylen, "TEXT: only %lld of %lld values are dates, the others numbers; "
+                 "not guessed as a date", c->dates, filled);
+        t = CSVSNIFF_TEXT;
+    } else if (c->dates == filled) {
         if (c->iso_dates && c->dmy_dates)
-            snprintf(why, whylen, "every value is a date (%lld YYYY-MM-DD, %lld DD/MM/YYYY "
-                     "converted to YYYY-MM-DD)", c->iso_dates, c->dmy_dates);
+            snprintf(why, whylen, "date: %lld of %lld values are dates (%lld YYYY-MM-DD, %lld "
+                     "DD/MM/YYYY day first, converted to ISO)", filled, filled, c->iso_dates,
+                     c->dmy_dates);
         else if (c->dmy_dates)
-            snprintf(why, whylen, "all %lld values are dates DD/MM/YYYY (day first), "
-                     "converted to YYYY-MM-DD", filled);
+            snprintf(why, whylen, "date: %lld of %lld values are dates (DD/MM/YYYY day first, "
+                     "converted to ISO)", filled, filled);
         else
-            snprintf(why, whylen, "all %lld values are dates YYYY-MM-DD", filled);
-        return CSVSNIFF_DATE;
+            snprintf(why, whylen, "date: %lld of %lld values are dates (YYYY-MM-DD)", filled,
+                     filled);
+        t = CSVSNIFF_DATE;
+    } else if (c->looks_numeric_code && c->reals == 0) {
+        snprintf(why, whylen, "TEXT: %lld of %lld values are integers, some with a leading "
+                 "zero: codes, and TEXT keeps the zero", filled, filled);
+        t = CSVSNIFF_TEXT;
+    } else if (c->reals > 0) {
+        snprintf(why, whylen, "REAL: %lld of %lld values are numbers, %lld with a fraction or "
+                 "exponent", filled, filled, c->reals);
+        t = CSVSNIFF_REAL;
+    } else {
+        snprintf(why, whylen, "INTEGER: %lld of %lld values are integers", filled, filled);
+        t = CSVSNIFF_INTEGER;
     }
-    if (c->looks_numeric_code && c->reals == 0) {
-        snprintf(why, whylen, "integers with a leading zero are codes: TEXT keeps the zero");
-        return CSVSNIFF_TEXT;
-    }
-    if (c->reals > 0) {
-        snprintf(why, whylen, "all %lld values are numbers, %lld with a fraction or exponent",
-                 filled, c->reals);
-        return CSVSNIFF_REAL;
-    }
-    snprintf(why, whylen, "all %lld values are integers", filled);
-    return CSVSNIFF_INTEGER;
+    used = strlen(why);
+    if (used < whylen)
+        snprintf(why + used, whylen - used, "%s", empty);
+    return t;
 }
 
 /* The SQL type name of t. */

@@ -9,6 +9,7 @@
 
 #include "embedded.h"
 #include "lauxlib.h"
+#include "ldb.h"
 #include "lualib.h"
 #include "modules.h"
 
@@ -50,6 +51,7 @@ static void on_sigint(int sig)
     signal(sig, SIG_DFL);
     if (interrupted_state)
         lua_sethook(interrupted_state, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    db_interrupt_all();  /* and the SQL running meanwhile (engine/ldb_interrupt.c) */
 }
 
 /* Message handler of every protected call: turns the error object into a string (via

@@ -92,6 +92,7 @@ void db_release(lua_State *L, Db *db)
     while (db->stmts)
         stmt_finalize(db->stmts);
     db->L = L;
+    db_untrack(db->handle);
     if (sqlite3_close(db->handle) != SQLITE_OK) {
         sqlite3_stmt *left;
         while ((left = sqlite3_next_stmt(db->handle, NULL)) != NULL)
@@ -147,6 +148,7 @@ static int open_connection(lua_State *L, Db *db, int dbidx, int pathidx, int opt
     lua_setiuservalue(L, dbidx, 1);
     rc = sqlite3_open_v2(path, &db->handle, flags, NULL);
     if (rc == SQLITE_OK) {
+        db_track(db->handle);  /* for Ctrl-C (db_interrupt_all); released in db_release */
         sqlite3_busy_timeout(db->handle, timeout);
         db->L = L;
         rc = sqlite3_exec(db->handle, (flags & SQLITE_OPEN_READONLY)

@@ -13,4 +13,9 @@
  * left on it, so a caller must finalize its own statements before returning to Lua. */
 sqlite3 *db_check_handle(lua_State *L, int idx);
 
+/* Makes the statement running on every open vigil.db connection fail with
+ * "interrupted" (sqlite3_interrupt).  Safe to call from a SIGINT handler: the host's
+ * and the REPL's call it on Ctrl-C (engine/ldb_interrupt.c). */
+void db_interrupt_all(void);
+
 #endif

@@ -47,6 +47,10 @@ void db_release(lua_State *L, Db *db);
 int db_raise(lua_State *L, const char *msg, const char *sql);
 void db_push_excerpt(lua_State *L, const char *sql);
 
+/* ldb_interrupt.c: the open connections db_interrupt_all reaches */
+int db_track(sqlite3 *handle);
+void db_untrack(sqlite3 *handle);
+
 /* ldb_stmt.c */
 Stmt *stmt_push(lua_State *L, int dbidx);
 void stmt_prepare(lua_State *L, Stmt *s, const char *sql, size_t len, const char **tail);

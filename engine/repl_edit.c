@@ -168,11 +168,12 @@ struct repl_edit *repl_edit_open(const char *progname, const char *history_path,
     el_set(e->el, EL_SIGNAL, 1);
     el_set(e->el, EL_PROMPT, prompt_of);
     el_set(e->el, EL_HIST, history, e->hist);
-    el_set(e->el, EL_ADDFN, "vigil-complete", "complete a name", complete_key);
+    /* el_wset: the narrow el_set copies EL_ADDFN's strings and never frees them */
+    el_wset(e->el, EL_ADDFN, L"vigil-complete", L"complete a name", complete_key);
     el_set(e->el, EL_BIND, "^I", "vigil-complete", NULL);
     /* Ctrl-C while editing is a key, not a signal: no race with the read. */
     el_set(e->el, EL_SETTY, "-d", "-isig", NULL);
-    el_set(e->el, EL_ADDFN, "vigil-interrupt", "drop the line", interrupt_key);
+    el_wset(e->el, EL_ADDFN, L"vigil-interrupt", L"drop the line", interrupt_key);
     el_set(e->el, EL_BIND, "^C", "vigil-interrupt", NULL);
     el_source(e->el, NULL);
     return e;

@@ -2,8 +2,6 @@
 #ifndef VIGIL_REPL_INT_H
 #define VIGIL_REPL_INT_H
 
-#include <sqlite3.h>
-
 #include "lua.h"
 
 /* repl_plain.c: the loop of `lua -i` on input that is not a terminal: prompts written
@@ -20,11 +18,7 @@ void repl_signals_begin(void);
 void repl_signals_end(void);
 
 /* repl_signal.c: lua_pcall (no message handler) during which Ctrl-C stops Lua code
- * and the statement of the connection given to repl_watch; returns the status. */
+ * and the running SQL (db_interrupt_all); returns the status. */
 int repl_pcall(lua_State *L, int narg, int nres);
-
-/* repl_signal.c: the connection a Ctrl-C interrupts until repl_pcall returns (NULL:
- * none).  Only for the span of one statement, so that it cannot be closed meanwhile. */
-void repl_watch(sqlite3 *db);
 
 #endif

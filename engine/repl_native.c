@@ -14,7 +14,6 @@
 
 #include "fmt.h"
 #include "lauxlib.h"
-#include "ldb.h"
 
 /* Reads the value on top of the stack into a cell and pops it; the text is kept alive
  * in the table at index hold (slot k). */
@@ -133,14 +132,6 @@ static int native_sql_complete(lua_State *L)
     return 1;
 }
 
-/* watch(db | nil): Ctrl-C interrupts db's running statement until the input ends
- * or watch(nil).  db: a vigil.db Db (opened when lazy). */
-static int native_watch(lua_State *L)
-{
-    repl_watch(lua_isnoneornil(L, 1) ? NULL : db_check_handle(L, 1));
-    return 0;
-}
-
 /* Pushes the table of the functions above. */
 void repl_push_native(lua_State *L)
 {
@@ -150,7 +141,6 @@ void repl_push_native(lua_State *L)
         {"columns", native_columns},
         {"now", native_now},
         {"sql_complete", native_sql_complete},
-        {"watch", native_watch},
         {NULL, NULL},
     };
     luaL_newlib(L, functions);

@@ -1,6 +1,6 @@
 /* Ctrl-C in the terminal REPL.  While an input runs, Ctrl-C stops Lua code through a
  * hook (the one thing a signal handler may do to a running state) and the SQL
- * statement of the connection being watched through sqlite3_interrupt; the third
+ * statements running on any connection through sqlite3_interrupt; the third
  * Ctrl-C of one input ends vigil as usual (for code stuck in a C function).  Between
  * inputs Ctrl-C is ignored, so one pressed as a line is sent cannot kill the session;
  * at the prompt the line editor handles it (engine/repl_edit.c). */
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lauxlib.h"
+#include "ldb.h"
 
 /* The handler vigil had before the session (restored at its end). */
 static struct sigaction before_session;
@@ -18,8 +19,6 @@ static volatile sig_atomic_t presses;
 
 /* The state a Ctrl-C stops; set only while repl_pcall runs. */
 static lua_State *volatile running;
-/* The connection a Ctrl-C interrupts; set by repl_watch inside repl_pcall only. */
-static sqlite3 *volatile watched;
 
 /* Hook set by the SIGINT handler: raises "interrupted!" at the next instruction, then
  * removes itself. */
@@ -48,24 +47,16 @@ static void set_handler(void (*handler)(int), struct sigaction *old)
     sigaction(SIGINT, &sa, old);
 }
 
-/* SIGINT handler while an input runs: the hook and the interrupt of the watched
- * connection; the third press of one input gets the default action back. */
+/* SIGINT handler while an input runs: the hook and the interrupt of the running SQL;
+ * the third press of one input gets the default action back. */
 static void on_sigint(int sig)
 {
     if (++presses >= 2)
         signal(sig, SIG_DFL);
-    sqlite3 *db = watched;
-    if (db)
-        sqlite3_interrupt(db);
+    db_interrupt_all();
     lua_State *L = running;
     if (L)
         lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
-}
-
-/* Watches db (NULL: none) for Ctrl-C. */
-void repl_watch(sqlite3 *db)
-{
-    watched = db;
 }
 
 /* Ignores Ctrl-C between inputs until repl_signals_end. */
@@ -80,18 +71,16 @@ void repl_signals_end(void)
     sigaction(SIGINT, &before_session, NULL);
 }
 
-/* lua_pcall with Ctrl-C handling; clears the hook and the watch afterwards. */
+/* lua_pcall with Ctrl-C handling; clears the hook afterwards. */
 int repl_pcall(lua_State *L, int narg, int nres)
 {
     struct sigaction old;
-    watched = NULL;
     running = L;
     presses = 0;
     set_handler(on_sigint, &old);
     int status = lua_pcall(L, narg, nres, 0);
     sigaction(SIGINT, &old, NULL);
     running = NULL;
-    watched = NULL;
     lua_sethook(L, NULL, 0, 0);  /* a Ctrl-C that came after the code had ended */
     return status;
 }

@@ -83,14 +83,27 @@ bad_dates.csv:3:2: field 'detected_on': '2022-13-01' is not a date (there is no 
 bad_dates.csv:4:2: field 'detected_on': 'yesterday' is not a date (not in the form YYYY-MM-DD or DD/MM/YYYY)" "bad dates"
 bad bad_numbers.csv "bad_numbers.csv:2:5: field 'victims': '2x' is not an integer
 bad_numbers.csv:3: record has 7 fields, the header has 6" "bad integer; a decimal comma makes a ragged row"
-bad codes_and_keys.csv "codes_and_keys.csv:3: field 'category' (column 4): 'smuggling' rejected: CHECK constraint failed: category IN ('illegal_exit', 'human_trafficking')
-codes_and_keys.csv:4: field 'district' (column 3): 'tan_an' rejected: FOREIGN KEY constraint failed: no such districts.code" \
+bad codes_and_keys.csv "codes_and_keys.csv:3:4: field 'category': 'smuggling' rejected: CHECK constraint failed: category IN ('illegal_exit', 'human_trafficking')
+codes_and_keys.csv:4:3: field 'district': 'tan_an' rejected: FOREIGN KEY constraint failed: no such districts.code" \
     "out-of-list code and a foreign key matching nothing"
+
+bad multi_bad.csv "multi_bad.csv:2:2: field 'detected_on': '31/02/2022' is not a date (February 2022 has 28 days)
+multi_bad.csv:2:3: field 'district': 'tan_an' rejected: FOREIGN KEY constraint failed: no such districts.code
+multi_bad.csv:2:4: field 'category': 'smuggling' rejected: CHECK constraint failed: category IN ('illegal_exit', 'human_trafficking')
+multi_bad.csv:2:5: field 'victims': '2x' is not an integer
+multi_bad.csv:3:3: field 'district': 'tan_an' rejected: FOREIGN KEY constraint failed: no such districts.code
+multi_bad.csv:3:4: field 'category': 'smuggling' rejected: CHECK constraint failed: category IN ('illegal_exit', 'human_trafficking')" \
+    "every bad value of a record, in column order (values, CHECK and foreign key together)"
+run multi_bad.csv --rejects rej_multi.csv
+is "$rc $(q 'SELECT quote(victims) || quote(share) FROM cases WHERE id = 3')" "0 0NULL" \
+   "an empty field gets the column's DEFAULT (victims 0), else NULL"
+like "$(sed -n 2p rej_multi.csv)" "^2,\"multi_bad\\.csv:2:2: .*; multi_bad\\.csv:2:3: .*; multi_bad\\.csv:2:4: .*; multi_bad\\.csv:2:5: " \
+     "--rejects: every problem of a record in its reason, joined with '; '"
 
 # --- limits ----------------------------------------------------------------------
 { printf 'id,detected_on,district,category,note\n1,2022-01-01,duc_hue,illegal_exit,"'
   head -c 1100000 /dev/zero | tr '\0' x; printf '"\n'; } >big_field.csv
-bad big_field.csv "big_field.csv:2: field 'note' (column 5) is longer than 1048576 bytes
+bad big_field.csv "big_field.csv:2:5: field 'note' is longer than 1048576 bytes
 vigil import: raise the limit with --max-field BYTES" "a 1 MB field over the default limit"
 run big_field.csv --max-field 2M
 is "$rc $(q 'SELECT length(note) FROM cases')" "0 1100000" "--max-field raises the limit"
@@ -108,7 +121,7 @@ run codes_and_keys.csv --rejects rej.csv
 is "$rc $(q 'SELECT group_concat(id) FROM cases')" "0 1,4" "--rejects: the good rows are imported"
 like "$sum" "2 rows imported, 2 rejected \\(written to rej\\.csv\\)" "--rejects: the summary names the file"
 is "$(head -1 rej.csv | tr -d '\r')" "line,reason,id,detected_on,district,category" "rejects file header"
-like "$(sed -n 2p rej.csv)" "^3,\"codes_and_keys\\.csv:3: field 'category'.*\",2,2022-01-01,duc_hue,smuggling" \
+like "$(sed -n 2p rej.csv)" "^3,\"codes_and_keys\\.csv:3:4: field 'category'.*\",2,2022-01-01,duc_hue,smuggling" \
      "a rejected record with its line and reason"
 is "$(wc -l <rej.csv | tr -d ' ')" 3 "one line per rejected record"
 run good.csv --rejects rej2.csv
@@ -124,6 +137,52 @@ $VIGIL import cases good.csv --db x.db >out 2>err
 is "$?" 1 "importing the same rows twice fails (primary key)"
 $VIGIL import cases cr_only.csv --db x.db --replace 2>/dev/null
 is "$? $(q 'SELECT group_concat(id) FROM cases')" "0 20,21" "--replace empties the table first"
+
+# --- --create and --sniff: a table inferred from the file -----------------------------
+$VIGIL import newt create.csv --sniff >out 2>err
+is "$? $(cat err)" "0 " "--sniff: exit 0, nothing on stderr"
+is "$(cat out)" "-- delimiter: comma: it splits every one of the first lines into 7 fields
+-- header: the first line is a header: its field 1 'id' is not like the INTEGER values below it
+-- sample: all 3 records of the file
+CREATE TABLE \"newt\" (
+  \"id\" INTEGER,  -- INTEGER: 3 of 3 values are integers
+  \"Ngày phát hiện\" TEXT CHECK (\"Ngày phát hiện\" IS date(\"Ngày phát hiện\", '+0 days')),  -- date: 3 of 3 values are dates (1 YYYY-MM-DD, 2 DD/MM/YYYY day first, converted to ISO)
+  \"x\"\"; DROP TABLE districts; --\" TEXT,  -- TEXT: 3 of 3 values are text (line 2 has 'a')
+  \"victims\" INTEGER,  -- INTEGER: 2 of 2 values are integers; 1 empty
+  \"share\" REAL,  -- REAL: 3 of 3 values are numbers, 2 with a fraction or exponent
+  \"code\" TEXT,  -- TEXT: 3 of 3 values are integers, some with a leading zero: codes, and TEXT keeps the zero
+  \"mixed\" TEXT   -- TEXT: only 1 of 2 values are dates (line 3 has 'yesterday'); not guessed as a date; 1 empty
+) STRICT;" "--sniff: delimiter, header, sample and CREATE TABLE with a reason per column"
+cp base.db x.db
+$VIGIL import newt create.csv --db x.db --sniff >out 2>err
+is "$(q "SELECT count(*) FROM sqlite_schema WHERE name = 'newt'")" 0 "--sniff creates and imports nothing"
+$VIGIL import newt create.csv --db x.db --create >out 2>err
+is "$?" 0 "--create: exit 0"
+is "$(q "SELECT group_concat(typeof(id) || typeof(victims) || typeof(share) || code || \"Ngày phát hiện\", ' ') FROM newt")" \
+   "integerintegerreal0072022-09-08 integernullreal0102022-09-09 integerintegerreal0112020-01-01" \
+   "--create: numbers stored as numbers, codes keep their zero, dates converted to ISO"
+is "$(q "SELECT count(*) || ' ' || (SELECT group_concat(\"x\"\"; DROP TABLE districts; --\") FROM newt) FROM districts")" "2 a,b,c" \
+   "a header that is SQL becomes a harmless quoted column name"
+$VIGIL import newt create.csv --db x.db --create >out 2>err
+is "$? $(cat err)" "1 vigil import: table newt already exists (import into it without --create)" \
+   "--create refuses an existing table"
+# The types come from the first 10000 records; a later value that does not fit is
+# reported with its line and column, and the new table is not left behind.
+awk 'BEGIN { print "n,d"; for (i = 1; i <= 10000; i++) print i ",2022-01-01"; print "10001,2022-01-02"; print "1.5,02/01/2022"; print "10003,soon" }' >late.csv
+cp base.db x.db
+$VIGIL import late late.csv --db x.db --create >out 2>err
+is "$?" 1 "--create: a value after the sample that does not fit: exit 1"
+is "$(grep -v '^vigil import: late: ' err)" "late.csv:10003:1: field 'n': '1.5' is not an integer
+late.csv:10004:2: field 'd': 'soon' is not a date (not in the form YYYY-MM-DD or DD/MM/YYYY)
+vigil import: the column types were inferred from the first 10000 records (to line 10001); see them with --sniff, and create the table yourself when a later value needs another type" \
+   "--create: FILE:LINE:COLUMN of each late misfit, and where the types came from"
+is "$(q "SELECT count(*) FROM sqlite_schema WHERE name = 'late'")" 0 "--create: all or nothing, the table too"
+printf 'a,b\nx,y\n' | $VIGIL import pipe - --db x.db --create --no-header >out 2>err
+is "$? $(q "SELECT group_concat(column1 || column2, ' ') FROM pipe")" "0 ab xy" "--create from a pipe, --no-header: column1, column2"
+printf 'a,A,\n1,2,3\n' >dup.csv
+$VIGIL import dup dup.csv --db x.db --create >out 2>err
+is "$? $(cat err)" "1 dup.csv:1:2: header field 'A' names column 1 again
+dup.csv:1:3: header field has no name (a column needs one)" "--create: names empty or twice are refused, all at once"
 
 # --- usage errors --------------------------------------------------------------------
 $VIGIL import cases >out 2>err

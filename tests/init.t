@@ -90,17 +90,17 @@ on three"
 3,2022-01-07,tn,illegal_trade,third
 EOF
 fails "CHECK on a value after multi-line records" b1 \
-    "^vigil init: b1/incidents\.csv:7: field 'category' \(column 4\): 'illegal_trade' rejected: CHECK constraint failed: category IN "
+    "^vigil init: b1/incidents\.csv:7:4: field 'category': 'illegal_trade' rejected: CHECK constraint failed: category IN "
 
 bad b2
 printf 'id,detected_on,district,category\n1,2022-01-05,tn,illegal_exit\n2,2022-01-06,xx,illegal_exit\n' >b2/incidents.csv
 fails "broken foreign key" b2 \
-    "^vigil init: b2/incidents\.csv:3: field 'district' \(column 3\): 'xx' rejected: FOREIGN KEY constraint failed: no such districts\.code"
+    "^vigil init: b2/incidents\.csv:3:3: field 'district': 'xx' rejected: FOREIGN KEY constraint failed: no such districts\.code"
 
 bad b3
 printf 'id,detected_on,district,category,victims\n1,2022-01-05,tn,illegal_exit,two\n' >b3/incidents.csv
 fails "STRICT type error" b3 \
-    "^vigil init: b3/incidents\.csv:2: field 'victims' \(column 5\): 'two' rejected: cannot store TEXT value in INTEGER column incidents\.victims"
+    "^vigil init: b3/incidents\.csv:2:5: field 'victims': 'two' rejected: cannot store TEXT value in INTEGER column incidents\.victims"
 
 bad b4
 printf 'id,detected_on,district,category,victim\n' >b4/incidents.csv

@@ -60,6 +60,9 @@ END {
     q = big SUBSEP "query"; l = big SUBSEP "luasql"; v = big SUBSEP "values"; c = big SUBSEP "c_loop"
     r = (q in med && l in med) ? med[q] / med[l] : ""
     goal("db:query no slower than LuaSQL (" big ")", r, r != "" && r <= 1.0, "")
+    lr = big SUBSEP "luasql_rows"
+    r = (q in med && lr in med) ? med[q] / med[lr] : ""
+    if (r != "") goal("db:query against LuaSQL row tables (" big ")", r, r <= 1.0, "(information)")
     r = (v in med && c in med) ? med[v] / med[c] : ""
     goal("db:values within 1.5x of the C loop (" big ")", r, r != "" && r <= 1.5, "")
     split("query values luasql c_loop", flat, " ")

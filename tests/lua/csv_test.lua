@@ -62,7 +62,7 @@ T.like(select(2, csv.read("nul.csv")), "nul%.csv:2: byte 2: NUL byte", "a NUL by
 put("wide.csv", "a,b,c\n")
 T.like(select(2, csv.read("wide.csv", { max_columns = 2 })), "more than 2 fields", "max_columns")
 put("long.csv", "a\n12345\n")
-T.like(select(2, csv.read("long.csv", { max_field = 4 })), "long%.csv:2: field 1 is longer than 4 bytes",
+T.like(select(2, csv.read("long.csv", { max_field = 4 })), "long%.csv:2:1: field 1 is longer than 4 bytes",
        "max_field")
 
 -- Writing: columns, named and positional rows, numbers, nil, safe mode, <close>.

@@ -4,7 +4,11 @@
  *   ptyrun TRANSCRIPT command [args...] < script
  *
  * Script lines:
- *   send TEXT      writes TEXT to the terminal; escapes \r \n \t \e \\ \xHH
+ *   send TEXT      waits until a line editor reads the terminal (canonical mode off),
+ *                  then writes TEXT; escapes \r \n \t \e \\ \xHH.  libedit prints its
+ *                  prompt before it leaves canonical mode, so a control key sent on
+ *                  seeing the prompt alone could reach the line discipline instead
+ *   sendnow TEXT   writes TEXT at once (keys for a running program)
  *   expect ERE     waits until the output after the last match matches the POSIX
  *                  extended regular expression; the match point moves past it
  *   timeout SECS   the deadline of the following expects (default 30)
@@ -29,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +111,21 @@ static int pump(int timeout_ms)
     raw_len += (size_t)n;
     reclean();
     return 0;
+}
+
+/* Waits until the terminal is out of canonical mode (a line editor reads it) or the
+ * deadline passes.  Returns 0 or -1. */
+static int editor_ready(double seconds)
+{
+    double deadline = now() + seconds;
+    for (;;) {
+        struct termios t;
+        if (tcgetattr(master, &t) == 0 && !(t.c_lflag & ICANON))
+            return 0;
+        if (now() >= deadline)
+            return -1;
+        pump(20);
+    }
 }
 
 /* Decodes the escapes of a send line in place; returns the length. */
@@ -205,11 +225,18 @@ int main(int argc, char **argv)
     int failed = 0;
     while (!failed && fgets(line, sizeof line, stdin)) {
         line[strcspn(line, "\n")] = '\0';
-        if (strncmp(line, "send ", 5) == 0) {
-            size_t n = unescape(line + 5);
-            if (write(master, line + 5, n) != (ssize_t)n)
+        if (strncmp(line, "send ", 5) == 0 || strncmp(line, "sendnow ", 8) == 0) {
+            int now_ = line[4] == 'n';
+            char *text = line + (now_ ? 8 : 5);
+            size_t n = unescape(text);
+            if (!now_ && editor_ready(timeout) != 0) {
+                printf("TIMEOUT line editor\n");
                 failed = 1;
-            pump(50);
+                continue;
+            }
+            if (write(master, text, n) != (ssize_t)n)
+                failed = 1;
+            pump(20);
             printf("sent\n");
         } else if (strncmp(line, "expect ", 7) == 0) {
             failed = expect(line + 7, timeout) != 0;

@@ -189,7 +189,7 @@ static void test_malformed(void)
 {
     /* Line numbers of later records stay right after quoted fields spanning lines. */
     expect_error("t", "id,name,n\n1,\"two\nlines\",1\n2,\"three\r\nline\nfield\",2\n3,x,-1\n",
-                 (size_t)-1, "t.csv:7: field 'n' (column 3): '-1' rejected: CHECK constraint "
+                 (size_t)-1, "t.csv:7:3: field 'n': '-1' rejected: CHECK constraint "
                  "failed: n >= 0", "csvload: line of a record after multi-line fields");
     expect_error("t", "id,name\n1,a\n2\n", (size_t)-1,
                  "t.csv:3: record has 1 field, the header has 2", "csvload: too few fields");
@@ -235,25 +235,25 @@ static void test_malformed(void)
 static void test_rejected(void)
 {
     expect_error("t", "id,n\n1,12abc\n", (size_t)-1,
-                 "t.csv:2: field 'n' (column 2): '12abc' rejected: cannot store TEXT value in "
+                 "t.csv:2:2: field 'n': '12abc' rejected: cannot store TEXT value in "
                  "INTEGER column t.n", "csvload: STRICT type error names the field");
     expect_error("t", "name,id\nx,1\ny,1\n", (size_t)-1,
-                 "t.csv:3: field 'id' (column 2): '1' rejected: UNIQUE constraint failed: t.id",
+                 "t.csv:3:2: field 'id': '1' rejected: UNIQUE constraint failed: t.id",
                  "csvload: duplicate primary key");
     expect_error("t", "name,id\nx,abc\n", (size_t)-1,
-                 "t.csv:2: field 'id' (column 2): 'abc' rejected: datatype mismatch",
+                 "t.csv:2:2: field 'id': 'abc' rejected: datatype mismatch",
                  "csvload: non-integer INTEGER PRIMARY KEY");
     expect_error("t", "id,n\n1,5000\n", (size_t)-1,
-                 "t.csv:2: field 'n' (column 2): '5000' rejected: CHECK constraint failed: small",
+                 "t.csv:2:2: field 'n': '5000' rejected: CHECK constraint failed: small (n < 1000)",
                  "csvload: named CHECK constraint found in the schema");
     expect_error("p", "code\nz\n", (size_t)-1,
                  "p.csv:2: record rejected: NOT NULL constraint failed: p.label (column 'label' is "
                  "not in the header)", "csvload: NOT NULL column missing from the header");
     expect_error("c", "id,p,k\n1,a,x\n2,zz,x\n", (size_t)-1,
-                 "c.csv:3: field 'p' (column 2): 'zz' rejected: FOREIGN KEY constraint failed: "
+                 "c.csv:3:2: field 'p': 'zz' rejected: FOREIGN KEY constraint failed: "
                  "no such p.code", "csvload: broken foreign key names the field");
     expect_error("c", "id,k\n1,\"a\tb\nc'\\\"\"\"\n", (size_t)-1,
-                 "c.csv:2: field 'k' (column 2): 'a\\tb\\nc\\'\\\\\"' rejected: CHECK constraint "
+                 "c.csv:2:2: field 'k': 'a\\tb\\nc\\'\\\\\"' rejected: CHECK constraint "
                  "failed: k IN ('x', 'y')", "csvload: value shown with control characters escaped");
 }
 
@@ -276,7 +276,7 @@ static void test_limits(void)
     unit_ok(load_opt(db, "t", "id,name\n1,12345678\n", strlen("id,name\n1,12345678\n"), 0, &opt, msg, sizeof msg, NULL) == 0,
             "csvload: a field at the cap loads (%s)", msg);
     load_opt(db, "t", "id,name\n2,123456789\n", strlen("id,name\n2,123456789\n"), 0, &opt, msg, sizeof msg, NULL);
-    unit_is_str(msg, "t.csv:2: field 'name' (column 2) is longer than 8 bytes",
+    unit_is_str(msg, "t.csv:2:2: field 'name' is longer than 8 bytes",
                 "csvload: a field over the cap is an error");
 
     /* A huge unterminated field is stopped long before the end of the input. */
@@ -295,7 +295,7 @@ static void test_limits(void)
             fed += 4096;
         }
         unit_ok(ld && rc == -1 && fed < 20000, "csvload: an oversized field stops the load early");
-        unit_is_str(ld ? csvload_errmsg(ld) : "", "t.csv:2: field 'name' (column 2) is longer "
+        unit_is_str(ld ? csvload_errmsg(ld) : "", "t.csv:2:2: field 'name' is longer "
                     "than 1000 bytes", "csvload: message of an oversized field");
         csvload_free(ld);
         free(text);
@@ -414,7 +414,7 @@ static void test_dbinit(void)
     write_file(dir, "c.csv", "id,p\n1,a\n2,b\n3,\"c\nd\"\n");
     opt.force = 1;
     unit_ok(dbinit_build(&opt, err, sizeof err) == 1, "dbinit: a broken reference fails");
-    snprintf(cmd, sizeof cmd, "%s/c.csv:4: field 'p' (column 2): 'c\\nd' rejected: FOREIGN KEY "
+    snprintf(cmd, sizeof cmd, "%s/c.csv:4:2: field 'p': 'c\\nd' rejected: FOREIGN KEY "
              "constraint failed: no such p.code", dir);
     unit_is_str(err, cmd, "dbinit: the failure names file, line, field and value");
     unit_ok(count_entries(dir, "x.db.tmp-") == 0, "dbinit: failure leaves no temporary file");

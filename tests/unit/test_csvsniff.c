@@ -73,15 +73,33 @@ void test_csvsniff(void)
     csvsniff_add(&c, "", 0, 3);
     csvsniff_add(&c, "20", 2, 4);
     unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_INTEGER, "csvsniff_infer: integers (%s)", why);
+    unit_is_str(why, "INTEGER: 2 of 2 values are integers; 1 empty", "csvsniff_infer: the reason for INTEGER");
     csvsniff_add(&c, "2.5", 3, 5);
     unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_REAL, "csvsniff_infer: a fraction makes REAL");
     csvsniff_add(&c, "abc", 3, 6);
     csvsniff_infer(&c, why, sizeof why);
-    unit_is_str(why, "line 6 has 'abc', which is not a number or a date", "csvsniff_infer: the reason for TEXT");
+    unit_is_str(why, "TEXT: 3 of 4 values are numbers, but line 6 has 'abc'; 1 empty",
+                "csvsniff_infer: the reason for TEXT");
     memset(&c, 0, sizeof c);
     csvsniff_add(&c, "08/09/2022", 10, 2);
     csvsniff_add(&c, "2022-09-09", 10, 3);
     unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_DATE, "csvsniff_infer: dates (%s)", why);
+    unit_is_str(why, "date: 2 of 2 values are dates (1 YYYY-MM-DD, 1 DD/MM/YYYY day first, "
+                "converted to ISO)", "csvsniff_infer: a mix of date forms is reported");
+    csvsniff_add(&c, "h\xc3\xb4m qua\nr\xe1\xbb\x93i", 14, 4);
+    unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_TEXT,
+            "csvsniff_infer: some values not dates: TEXT, never a silent date");
+    unit_is_str(why, "TEXT: only 2 of 3 values are dates (line 4 has 'h\xc3\xb4m qua r\xe1\xbb\x93i'); "
+                "not guessed as a date", "csvsniff_infer: says why it is not a date, one line");
+    memset(&c, 0, sizeof c);
+    csvsniff_add(&c, "2022-01-01", 10, 2);
+    csvsniff_add(&c, "2022", 4, 3);
+    unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_TEXT, "csvsniff_infer: dates and numbers: TEXT");
+    unit_is_str(why, "TEXT: only 1 of 2 values are dates, the others numbers; not guessed as a date",
+                "csvsniff_infer: the reason for dates mixed with numbers");
+    memset(&c, 0, sizeof c);
+    csvsniff_add(&c, "", 0, 2);
+    unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_EMPTY, "csvsniff_infer: no values (%s)", why);
     memset(&c, 0, sizeof c);
     csvsniff_add(&c, "007", 3, 2);
     unit_ok(csvsniff_infer(&c, why, sizeof why) == CSVSNIFF_TEXT, "csvsniff_infer: a leading zero keeps TEXT");

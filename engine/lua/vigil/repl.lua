@@ -24,7 +24,6 @@ local native = {
   columns = function() return 80 end,             -- terminal width
   now = os.clock,                                 -- wall-clock seconds
   sql_complete = function() return true end,      -- whether SQL text is a whole statement
-  watch = function() end,                         -- watch(db): Ctrl-C interrupts db
 }
 
 local out = io.stdout
@@ -315,26 +314,16 @@ local function current_db()
   return conn
 end
 
--- Runs one SQL statement on the current database and returns a Result.  Ctrl-C
--- interrupts it (native.watch).
+-- Runs one SQL statement on the current database and returns a Result.
 local function query(sql)
-  local conn = current_db()
-  native.watch(conn)
-  local ok, rows = pcall(function()
-    local st <close> = conn:prepare(sql)
-    local rows = setmetatable({ columns = st:columns() }, Result)
-    while true do
-      local row = st:step()
-      if row == nil then
-        break
-      end
-      rows[#rows + 1] = row
+  local st <close> = current_db():prepare(sql)
+  local rows = setmetatable({ columns = st:columns() }, Result)
+  while true do
+    local row = st:step()
+    if row == nil then
+      break
     end
-    return rows
-  end)
-  native.watch(nil)
-  if not ok then
-    error(rows, 0)
+    rows[#rows + 1] = row
   end
   return rows
 end
@@ -350,7 +339,8 @@ local function run_sql(text)
     end
   end)
   if not ok then
-    complain(type(err) == "string" and err:gsub("^.-:%d+: (interrupted!)$", "%1") or err)
+    -- the message without the place in this file where the statement ran
+    complain(type(err) == "string" and (err:gsub("^[^\n]-repl%.lua:%d+: ", "")) or err)
   end
 end
 
@@ -579,7 +569,7 @@ end
 
 -- repl.start(native): engine/repl.c gives its functions: format(spec) -> text,
 -- width(s) -> columns, columns() -> terminal width, now() -> seconds,
--- sql_complete(text) -> boolean, watch(db | nil).
+-- sql_complete(text) -> boolean.
 function repl.start(functions)
   for k, v in pairs(functions) do
     native[k] = v
