@@ -340,6 +340,7 @@ static const luaL_Reg db_methods[] = {
     {"scalar", db_scalar},
     {"exec", db_exec},
     {"prepare", db_prepare},
+    {"aggregate", db_aggregate}, /* engine/ldb_aggregate.c */
     {"transaction", db_transaction},
     {"create_function", db_create_function},
     {"changes", db_changes},

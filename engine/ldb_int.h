@@ -78,6 +78,9 @@ int db_scalar(lua_State *L);
 int db_exec(lua_State *L);
 int db_prepare(lua_State *L);
 
+/* ldb_aggregate.c */
+int db_aggregate(lua_State *L);
+
 /* ldb_func.c */
 int db_create_function(lua_State *L);
 

@@ -99,22 +99,27 @@ int db_values(lua_State *L)
     return push_loop(L, values_next);
 }
 
-/* db:rows(sql, ...) -> {row, ...} (possibly empty) */
+/* db:rows(sql, ...) -> {row, ..., columns = {name, ...}} (possibly empty)
+ * The array of row tables; its field `columns` lists the column names in the
+ * query's order (a row table alone cannot keep that order). */
 int db_rows(lua_State *L)
 {
     Stmt *s = prepare_call(L);
     int idx = lua_gettop(L);
     lua_toclose(L, idx);
     lua_newtable(L);
-    if (stmt_step(L, s) == SQLITE_DONE)
-        return 1;
+    int done = stmt_step(L, s) == SQLITE_DONE;
     stmt_push_names(L, s, idx);
     int names = lua_gettop(L);
+    lua_pushvalue(L, names);
+    lua_setfield(L, names - 1, "columns");
     lua_Integer n = 0;
-    do {
-        stmt_push_row(L, s, names);
-        lua_rawseti(L, names - 1, ++n);
-    } while (stmt_step(L, s) == SQLITE_ROW);
+    if (!done) {
+        do {
+            stmt_push_row(L, s, names);
+            lua_rawseti(L, names - 1, ++n);
+        } while (stmt_step(L, s) == SQLITE_ROW);
+    }
     lua_settop(L, names - 1);
     return 1;
 }

@@ -14,6 +14,7 @@
 
 #include "lauxlib.h"
 #include "lua.h"
+#include "lplotdata.h"
 #include "modules.h"
 #include "proc.h"
 
@@ -213,6 +214,9 @@ static int gnuplot_run(lua_State *L)
 
 static const luaL_Reg gnuplot_funcs[] = {
     {"run", gnuplot_run},
+    {"scan", plotdata_scan},           /* engine/lplotdata.c */
+    {"datablock", plotdata_datablock},
+    {"reduce", plotdata_reduce_xy},
     {NULL, NULL},
 };
 

@@ -359,6 +359,7 @@ static const struct command commands[] = {
     {"init", command_init},
     {"report", command_report},
     {"list", command_list},
+    {"help", command_help},
     {"import", command_import},
     {"export", command_export},
     {NULL, NULL},

@@ -21,14 +21,28 @@ struct session {
     int module;  /* registry reference to the vigil.repl table */
 };
 
-/* Returns a copy (to free) of the prompt: global _PROMPT (first line) or _PROMPT2
- * (continuation) converted to a string, else "> " and ">> ". */
+/* Protected part of prompt_copy.  Argument: first (boolean).  Returns the prompt:
+ * global _PROMPT or _PROMPT2 converted to a string, else "> " or ">> ". */
+static int push_prompt(lua_State *L)
+{
+    int first = lua_toboolean(L, 1);
+    if (lua_getglobal(L, first ? "_PROMPT" : "_PROMPT2") == LUA_TNIL)
+        lua_pushstring(L, first ? "> " : ">> ");
+    else
+        luaL_tolstring(L, -1, NULL);
+    return 1;
+}
+
+/* Returns a copy (to free) of the prompt for the first line of an input or for a
+ * continuation line; a _PROMPT whose __tostring fails gives the default. */
 static char *prompt_copy(lua_State *L, int first)
 {
     int top = lua_gettop(L);
     const char *p = first ? "> " : ">> ";
-    if (lua_getglobal(L, first ? "_PROMPT" : "_PROMPT2") != LUA_TNIL)
-        p = luaL_tolstring(L, -1, NULL);
+    lua_pushcfunction(L, push_prompt);
+    lua_pushboolean(L, first);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+        p = lua_tostring(L, -1);
     char *copy = strdup(p);
     lua_settop(L, top);
     return copy;

@@ -11,34 +11,28 @@
 -- N = 6); then per district the totals, the share of the province and the best lag. With
 -- --plot FILE, draws incidents (bars) and outreach (a line on the right axis) per month.
 -- A correlation is not a cause: both follow the calendar of campaigns and patrols.
-local args = require "vigil.args"
+--
+-- The arguments are declared in this block and parsed by vigil.report.meta, as `vigil
+-- report` parses a report's (`vigil help outreach_vs_incidents` prints the usage):
+-- description: Outreach activity against incidents by month and district, with lagged correlation.
+-- category: analysis
+-- arg from: month = 2019-01 -- first month
+-- arg to: month = 2025-12 -- last month
+-- arg measure: one-of(events|participants|materials|reach|sites) = events -- the outreach measure
+-- arg max_lag: integer = 6 -- the largest lag in months, 0 to 24
+-- arg plot: path -- also draw the months into FILE (.png, .svg or .pdf)
+-- arg lang: one-of(vi|en) = en -- the language of the chart and of the numbers
+local meta = require "vigil.report.meta"
 local trend = require "vigil.trend"
 local plot = require "vigil.plot"
 local text = require "vigil.trend.text"
 
-local SPEC = {
-  name = "outreach_vs_incidents",
-  usage = "Outreach activity against incidents by month and district, with lagged correlation.",
-  options = {
-    from = { type = "month", default = "2019-01", help = "first month" },
-    to = { type = "month", default = "2025-12", help = "last month" },
-    measure = { type = "choice", choices = { "events", "participants", "materials", "reach", "sites" },
-                default = "events", help = "the outreach measure" },
-    max_lag = { type = "integer", default = 6, help = "the largest lag in months" },
-    plot = { type = "string", help = "also draw the months into FILE (.png, .svg or .pdf)" },
-    lang = { type = "choice", choices = { "vi", "en" }, default = "en",
-             help = "the language of the chart and of the numbers" },
-  },
-}
-local options = args.parse(arg, SPEC)
+local options = meta.args(arg)
 if options.from > options.to then
-  io.stderr:write(("outreach_vs_incidents: --from %s is after --to %s\n")
-                  :format(options.from, options.to), args.usage(SPEC))
-  os.exit(2)
+  meta.fail(arg, ("--from %s is after --to %s"):format(options.from, options.to))
 end
 if options.max_lag < 0 or options.max_lag > 24 then
-  io.stderr:write("outreach_vs_incidents: --max-lag must be from 0 to 24\n", args.usage(SPEC))
-  os.exit(2)
+  meta.fail(arg, "--max-lag must be from 0 to 24")
 end
 
 local range = { options.from, options.to }

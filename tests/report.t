@@ -1,7 +1,8 @@
 #!/bin/sh
 # vigil report and vigil list: the report modules alone (tests/lua/report_test.lua), the
 # shipped reports for a fixed --today in both languages, byte-identical reruns, escaping
-# of hostile names, atomic replacement, the lock, the sandbox and the usage errors.
+# of hostile names, atomic replacement, the lock and the usage errors (the sandbox:
+# report_sandbox.t; golden outputs: report_golden.t; a killed run: report_kill.t).
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 
@@ -131,28 +132,6 @@ kill "$(cat sleeper)" 2>/dev/null; wait $holder 2>/dev/null
 report fragile.lua --period 2022-09 >/dev/null
 ok $? "once released, the report runs"
 
-# Sandbox escapes fail with their message.
-escape() {
-    printf '%s\n' "$1" > escape.lua
-    report escape.lua --period 2022-09 --time-limit 2 --memory-limit 64 >/dev/null
-    st=$?
-    msg=$(cat err.txt)
-    if [ $st -eq 1 ] && printf '%s' "$msg" | grep -Eq -- "$2"; then ok 0 "sandbox: $3"; else
-        ok 1 "sandbox: $3"; printf '%s\n' "$msg" | head -5 | sed 's/^/#   /'; fi
-}
-escape 'io.open("pwned", "w")' "global 'io'" "io.open"
-escape 'os.execute("touch pwned")' "field 'execute'" "os.execute"
-escape 'require "vigil.gnuplot"' "not available in the sandbox" 'require "vigil.gnuplot"'
-escape 'require "vigil.report.core"' "not available in the sandbox" 'require "vigil.report.core"'
-escape 'assert(load(string.dump(function() end)))' "binary chunk" "load of bytecode"
-escape 'db:exec("ATTACH DATABASE '"'pwned.db'"' AS p")' "not authorized" "ATTACH"
-escape 'db:exec("VACUUM INTO '"'pwned.db'"'")' "not authorized|authorization denied" "VACUUM INTO"
-escape 'debug.sethook()' "global 'debug'" "debug"
-escape 'package.loadlib("x", "y")' "global 'package'" "package.loadlib"
-escape 'report.chart{ {{x = 1, y = 2}}, x = "x", y = "y", out = "pwned.svg" }; error("done")' "done" "a chart's out is ignored"
-escape 'local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(64) .. i end' "memory limit of 64 MiB exceeded" "memory limit"
-escape 'while true do end' "time limit of 2 s exceeded" "time limit"
-test ! -e pwned && test ! -e pwned.db && test ! -e pwned.svg
-ok $? "sandbox: no file was created"
+# The sandbox escapes: tests/report_sandbox.t.
 
 done_testing

@@ -1,7 +1,8 @@
 /* timeit: runs one command K times through fork/exec and prints, on one line,
- *     MEDIAN_SECONDS MIN_SECONDS MAX_SECONDS MAX_PEAK_RSS_KIB
- * Wall time comes from CLOCK_MONOTONIC around each child; the peak resident set size
- * comes from the rusage that wait4 returns for that child alone.  A benchmark helper of
+ *     MEDIAN_SECONDS MIN_SECONDS MAX_SECONDS MAX_PEAK_RSS_KIB MEDIAN_CPU_SECONDS
+ * Wall time comes from CLOCK_MONOTONIC around each child; the peak resident set size and
+ * the CPU time (user + system) come from the rusage that wait4 returns for that child
+ * alone.  CPU time hardly changes when other work shares the machine; wall time does.  A benchmark helper of
  * `make bench`, so that no timing package is needed.
  *
  *   timeit [-n K] [-i FILE] [-o FILE] [-e FILE] -- COMMAND [ARG...]
@@ -25,6 +26,7 @@
 /* What one run measured. */
 struct run_result {
     double seconds;
+    double cpu_seconds;
     long peak_rss_kib;
 };
 
@@ -48,6 +50,12 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Returns a struct timeval as seconds. */
+static double seconds_of(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
 /* In the child: opens PATH with FLAGS onto descriptor FD, or exits 127 saying why. */
@@ -94,6 +102,8 @@ static int run_once(char **argv, const struct child_io *io, struct run_result *r
     }
     result->seconds = now_seconds() - start;
     result->peak_rss_kib = usage_of_child.ru_maxrss;
+    result->cpu_seconds =
+        seconds_of(usage_of_child.ru_utime) + seconds_of(usage_of_child.ru_stime);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFSIGNALED(status))
@@ -147,7 +157,8 @@ int main(int argc, char **argv)
         return usage();
 
     double *seconds = calloc((size_t)runs, sizeof *seconds);
-    if (!seconds) {
+    double *cpu = calloc((size_t)runs, sizeof *cpu);
+    if (!seconds || !cpu) {
         fputs("timeit: out of memory\n", stderr);
         return 1;
     }
@@ -156,15 +167,19 @@ int main(int argc, char **argv)
         struct run_result result;
         if (run_once(argv + i, &io, &result) != 0) {
             free(seconds);
+            free(cpu);
             return 1;
         }
         seconds[r] = result.seconds;
+        cpu[r] = result.cpu_seconds;
         if (result.peak_rss_kib > peak)
             peak = result.peak_rss_kib;
     }
     qsort(seconds, (size_t)runs, sizeof *seconds, compare_doubles);
-    printf("%.6f %.6f %.6f %ld\n", median_of_sorted(seconds, runs), seconds[0],
-           seconds[runs - 1], peak);
+    qsort(cpu, (size_t)runs, sizeof *cpu, compare_doubles);
+    printf("%.6f %.6f %.6f %ld %.6f\n", median_of_sorted(seconds, runs), seconds[0],
+           seconds[runs - 1], peak, median_of_sorted(cpu, runs));
     free(seconds);
+    free(cpu);
     return fclose(stdout) == 0 ? 0 : 1;
 }

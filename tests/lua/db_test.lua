@@ -109,7 +109,8 @@ do
   T.is(db:first("select category from inc where id = :id", {id = 2}), {category = "human_trafficking"}, "first")
   T.is(db:scalar("select count(*) from inc"), 3, "scalar")
   -- empty results
-  T.is(db:rows("select * from inc where 0"), {}, "rows on empty result is {}")
+  T.is(db:rows("select * from inc where 0"), {columns = {"id", "category", "victims"}},
+       "rows on empty result is {} with its columns")
   T.is(db:first("select * from inc where 0"), nil, "first on empty result is nil")
   T.is(db:scalar("select id from inc where 0"), nil, "scalar on empty result is nil")
   local n = 0
@@ -335,7 +336,8 @@ do
     T.ok(not inner_ok, "inner transaction failed")
     db:transaction(function() db:exec("insert into t values (12)") end)
   end)
-  T.is(db:rows("select x from t order by x"), {{x = 1}, {x = 10}, {x = 12}}, "nested: inner rollback, outer commit")
+  T.is(db:rows("select x from t order by x"), {{x = 1}, {x = 10}, {x = 12}, columns = {"x"}},
+       "nested: inner rollback, outer commit")
   pcall(db.transaction, db, function()
     db:transaction(function() db:exec("insert into t values (20)") end)
     error("outer fails")

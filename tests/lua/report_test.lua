@@ -39,6 +39,20 @@ T.is(format.percent(12.5, "vi", 1, true), "+12,5%", "format: signed percent")
 T.is(format.date("2022-09-08", "vi"), "08/09/2022", "format: vi date")
 T.is(format.date("2022-09-08", "en"), "2022-09-08", "format: en date")
 T.is(format.month("2022-09", "vi"), "09/2022", "format: vi month")
+-- One implementation: the report's numbers are vigil.trend.numbers' with the report's defaults.
+local numbers = require "vigil.trend.numbers"
+for _, case in ipairs({ { 70815, "vi" }, { -1234567, "en" }, { 1234.56, "vi", 1 }, { 0.04567, "en", 3 } }) do
+  T.is(format.number(case[1], case[2], case[3]), numbers.format(case[1], case[2], case[3] or 0),
+       ("format: %s in %s as trend.numbers gives it"):format(tostring(case[1]), case[2]))
+end
+T.is(format.number(2.5, "vi"), "2,5", "format: one decimal by default")
+T.is(format.number(2.0, "en"), "2", "format: an integral float without decimals")
+T.is(format.number(2.0, "en", 2), "2.00", "format: an integral float with decimals keeps them")
+T.is(format.number(7, "en", 2), "7", "format: an integer never gets decimals")
+T.is(format.number(-0.04, "en"), "0.0", "format: no minus sign on a value shown as zero")
+T.is(format.percent(0.01, "en", 1, true), "0.0%", "format: no plus sign on a change shown as zero")
+T.is(format.number(0 / 0, "en"), "–", "format: NaN")
+T.raises(function() format.number(1.5, "fr") end, "language must be", "format: an unknown language raises")
 
 -- Escaping.
 T.is(escape.html([[<script>alert("x")</script> & 'q']]),

@@ -1,8 +1,10 @@
 /* Unit tests of engine/csvload.c (the streaming CSV loader), engine/csvload_diag.c
- * (explaining rejected records) and engine/dbinit.c (building a database file). */
+ * (explaining rejected records), engine/sqlscan.c (reading CHECKs from a schema) and
+ * engine/dbinit.c (building a database file). */
 #include "csvload.h"
 #include "csvload_diag.h"
 #include "dbinit.h"
+#include "sqlscan.h"
 #include "unit.h"
 
 #include <dirent.h>
@@ -20,7 +22,9 @@ static const char test_schema[] =
     "CREATE TABLE p(code TEXT PRIMARY KEY, label TEXT NOT NULL) STRICT;"
     "INSERT INTO p VALUES ('a', 'A'), ('b', 'B');"
     "CREATE TABLE c(id INTEGER PRIMARY KEY, p TEXT REFERENCES p(code),"
-    " k TEXT CHECK (k IN ('x', 'y'))) STRICT;";
+    " k TEXT CHECK (k IN ('x', 'y'))) STRICT;"
+    "CREATE TABLE m(a INTEGER, b INTEGER, k TEXT NOT NULL DEFAULT 'z' -- a CHECK (in a comment)\n"
+    " CHECK (k IN ('x', 'y', 'z')), CHECK (a < b)) STRICT;";
 
 /* An in-memory database with the test tables and foreign keys enforced. */
 static sqlite3 *test_db(void)
@@ -257,6 +261,59 @@ static void test_rejected(void)
                  "failed: k IN ('x', 'y')", "csvload: value shown with control characters escaped");
 }
 
+/* sqlscan_checks' callback: appends "[name] expr" and a line end to the buffer ud. */
+static void collect_check(void *ud, const char *expr, const char *name)
+{
+    char *buf = ud;
+    size_t used = strlen(buf);
+    snprintf(buf + used, 256 - used, "[%s] %s\n", name ? name : "", expr);
+}
+
+/* Every problem of a record at once; several fields of one CHECK; DEFAULT for an empty
+ * field; CHECKs found in a schema with comments, strings and quoted names. */
+static void test_all_problems(void)
+{
+    char msg[1024], expr[256] = "";
+    long long rows = -1;
+    sqlite3 *db;
+    expect_error("c", "id,p,k\n1,zz,q\n", (size_t)-1,
+                 "c.csv:2:2: field 'p': 'zz' rejected: FOREIGN KEY constraint failed: no such p.code\n"
+                 "c.csv:2:3: field 'k': 'q' rejected: CHECK constraint failed: k IN ('x', 'y')",
+                 "csvload: a CHECK and a foreign key broken by one record: both reported");
+    expect_error("m", "a,b\n5,2\n", (size_t)-1,
+                 "m.csv:2: record rejected: CHECK constraint failed: a < b (field 'a' (column 1) "
+                 "= '5', field 'b' (column 2) = '2')", "csvload: a CHECK on two fields names both");
+    expect_error("m", "k,a,b\nq,5,2\n", (size_t)-1,
+                 "m.csv:2:1: field 'k': 'q' rejected: CHECK constraint failed: k IN ('x', 'y', 'z')\n"
+                 "m.csv:2: record rejected: CHECK constraint failed: a < b (field 'a' (column 2) "
+                 "= '5', field 'b' (column 3) = '2')",
+                 "csvload: complaints in column order, the record's own last");
+    db = test_db();
+    if (!db)
+        return;
+    unit_ok(load(db, "m", "a,b,k\n1,2,\n3,4,\"\"\n", 0, msg, sizeof msg, &rows) == -1,
+            "csvload: a quoted empty text is not empty for DEFAULT ('' fails the CHECK)");
+    unit_ok(load(db, "m", "a,b,k\n1,2,\n", 0, msg, sizeof msg, &rows) == 0 && rows == 1,
+            "csvload: an empty field of a NOT NULL column with a DEFAULT loads (%s)", msg);
+    unit_is_str(scalar(db, "SELECT k FROM m WHERE a = 1"), "z",
+                "csvload: an empty field gets the column's DEFAULT, not NULL");
+    sqlite3_close(db);
+
+    {
+        static const char schema[] =
+            "CREATE TABLE t(a TEXT DEFAULT 'CHECK (x)' /* CHECK (y) */, -- CHECK (z)\n"
+            " b INT CONSTRAINT \"my \"\"c\"\"\" CHECK ( (b > 0) AND b < ')' ),"
+            " \"x\"\"y\" TEXT CHECK (\"x\"\"y\" IS date(\"x\"\"y\", '+0 days')))";
+        int n = sqlscan_checks(schema, collect_check, expr);
+        unit_ok(n == 2, "sqlscan_checks: CHECKs in strings and comments do not count (%d)", n);
+        unit_is_str(expr, "[my \"c\"] (b > 0) AND b < ')'\n[] \"x\"\"y\" IS date(\"x\"\"y\", '+0 days')\n",
+                    "sqlscan_checks: expressions and names, quotes undone in names");
+        unit_ok(sqlscan_calls_date(schema, "x\"y") && !sqlscan_calls_date(schema, "x") &&
+                !sqlscan_calls_date(schema, "b"),
+                "sqlscan_calls_date: a quoted column name with a quote inside");
+    }
+}
+
 /* The field cap, the reject callback and loading from a file. */
 static void test_limits(void)
 {
@@ -440,6 +497,7 @@ void test_csvload(void)
     test_values();
     test_malformed();
     test_rejected();
+    test_all_problems();
     test_limits();
     test_value_display();
     test_dbinit();

@@ -225,10 +225,11 @@ local function show_result(rows, columns)
   })
 end
 
--- r:plot([spec]) -> true: draws the result in the terminal with plot.show; x is the
+-- r:plot([spec]) -> nothing: draws the result in the terminal with plot.show; x is the
 -- first column and y the other columns holding numbers, unless spec says otherwise.
+-- Returns no value, so that `_` keeps the result.
 function Result:plot(spec)
-  return repl.plot(self, spec)
+  repl.plot(self, spec)
 end
 
 -- repl.plot(rows [, spec]) -> true: as Result:plot, for any array of rows.
@@ -398,10 +399,14 @@ local commands -- the table of dot-commands, below
 
 -- .help [topic]
 local function cmd_help(topic)
-  for _, c in ipairs(commands) do
+  local usages, widest = {}, 0
+  for i, c in ipairs(commands) do
+    usages[i] = "." .. c.name .. (c.args ~= "" and " " .. c.args or "")
+    widest = math.max(widest, #usages[i])
+  end
+  for i, c in ipairs(commands) do
     if topic == nil or c.name:sub(1, #topic) == topic or ("." .. c.name):sub(1, #topic) == topic then
-      local usage = "." .. c.name .. (c.args ~= "" and " " .. c.args or "")
-      say(usage, (" "):rep(math.max(1, 24 - #usage)), c.help, "\n")
+      say(usages[i], (" "):rep(widest + 2 - #usages[i]), c.help, "\n")
     end
   end
   if topic == nil then

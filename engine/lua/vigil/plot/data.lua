@@ -2,22 +2,34 @@
 -- as Lua arrays) to its series {name=, xs=, ys=}; y values become numbers (nil -> NaN, a
 -- gap), anything else is a usage error naming the row or index.
 local emit = require "vigil.plot.emit"
+local gnuplot = require "vigil.gnuplot"
 
 local data = {}
 
 local q, usage = emit.quote, emit.usage
 
 -- Returns the number a y value stands for: numbers as they are, numeric strings
--- converted, nil as NaN (a gap); anything else is an error naming where it came from.
-local function y_value(v, where)
+-- converted, nil as NaN (a gap); anything else is an error naming where it came from
+-- (the message `where` formatted with a and b, b quoted when quote_b; built only then).
+local function y_value(v, where, a, b, quote_b)
   if v == nil then
     return 0 / 0
   end
   local n = tonumber(v)
   if not n then
-    usage("y value %s in %s is not a number", q(v), where)
+    usage("y value %s in %s is not a number", q(v), where:format(a, quote_b and q(b) or b))
   end
   return n
+end
+
+-- Returns the summary of gnuplot.scan for an array of numbers alone (count, lo, hi,
+-- sorted, finite), or nil when some value is not a number.
+local function scan(values)
+  local n, lo, hi, sorted, finite = gnuplot.scan(values)
+  if not n then
+    return nil
+  end
+  return { n = n, lo = lo, hi = hi, sorted = sorted, finite = finite }
 end
 
 -- data.collect(spec) -> the series of a spec: { {name=, xs={...}, ys={...}}, ... }.
@@ -60,7 +72,7 @@ function data.collect(spec)
           end
           local s = get(name)
           s.xs[#s.xs + 1] = x
-          s.ys[#s.ys + 1] = y_value(row[ycol], ("row %d, column %s"):format(i, ycol))
+          s.ys[#s.ys + 1] = y_value(row[ycol], "row %d, column %s", i, ycol)
         end
       end
     end
@@ -85,14 +97,23 @@ function data.collect(spec)
         named[#named + 1] = { k, ys[k] }
       end
     end
+    -- columns of numbers alone, as long as each other, are used as they are (no copy:
+    -- nothing below writes into them); their summary (gnuplot.scan) saves later passes
+    local xscan = scan(spec.x)
     for _, pair in ipairs(named) do
       local s = get(pair[1])
+      local yscan = xscan and type(pair[2]) == "table" and #pair[2] == xscan.n and scan(pair[2])
+      if yscan and #s.xs == 0 then
+        s.xs, s.ys, s.xscan, s.yscan = spec.x, pair[2], xscan, yscan
+        goto next_series
+      end
       for i = 1, #spec.x do
         if spec.x[i] ~= nil then
           s.xs[#s.xs + 1] = spec.x[i]
-          s.ys[#s.ys + 1] = y_value(pair[2][i], ("y[%d] of %s"):format(i, q(pair[1])))
+          s.ys[#s.ys + 1] = y_value(pair[2][i], "y[%d] of %s", i, pair[1], true)
         end
       end
+      ::next_series::
     end
   end
   return series

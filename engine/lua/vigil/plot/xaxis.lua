@@ -75,6 +75,25 @@ end
 -- hi=}.
 function xaxis.decide(series, force_category)
   local kind = force_category and "category" or nil
+  if not kind and #series > 0 then
+    -- every series a column of numbers checked in C (vigil.plot.data): nothing to convert
+    local axis = { kind = "number", categories = {}, index = {} }
+    for _, s in ipairs(series) do
+      if not s.xscan then
+        axis = nil
+        break
+      end
+      if s.xscan.lo and (not axis.lo or s.xscan.lo < axis.lo) then
+        axis.lo = s.xscan.lo
+      end
+      if s.xscan.hi and (not axis.hi or s.xscan.hi > axis.hi) then
+        axis.hi = s.xscan.hi
+      end
+    end
+    if axis and axis.lo then
+      return axis
+    end
+  end
   if not kind then
     local all_num, all_time, any = true, true, false
     for _, s in ipairs(series) do

@@ -5,20 +5,49 @@ local emit = require "vigil.plot.emit"
 local data = require "vigil.plot.data"
 local labels = require "vigil.plot.labels"
 local xaxis = require "vigil.plot.xaxis"
+local gnuplot = require "vigil.gnuplot"
 
 local xy = {}
 
 local q, usage = emit.quote, emit.usage
+
+-- A line series of more than this many points is reduced by default (see reduce_plan).
+xy.REDUCE_ABOVE = 10000
+-- Columns of the reduction per pixel of the chart's width (finer than a pixel, since the
+-- plot area is narrower than the chart and need not start on a pixel edge).
+xy.COLUMNS_PER_PIXEL = 2
 
 -- Returns the axes clause of series s: " axes x1y2" when it is in the set y2, else "".
 local function axes(y2, s)
   return (y2 and y2[s.name]) and " axes x1y2" or ""
 end
 
+-- Returns how the series of a chart are reduced (nil: not at all): {lo=, hi=, columns=,
+-- always=}. Only lines without point marks or value labels, on a linear x axis, are
+-- reduced: spec.reduce == false never, true always, nil (default) for a series of more
+-- than xy.REDUCE_ABOVE points. The columns span the x axis's data range, COLUMNS_PER_PIXEL
+-- per pixel (per character on the terminal) of the chart's width.
+local function reduce_plan(spec, kind, axis, columns)
+  local wanted = spec.reduce
+  if wanted ~= nil and type(wanted) ~= "boolean" then
+    usage("reduce must be true or false")
+  end
+  if wanted == false or kind ~= "line" or spec.points or spec.labels or not axis.lo
+     or axis.kind == "category" then
+    return nil
+  end
+  if spec.logscale == "x" or spec.logscale == "xy" then
+    return nil
+  end
+  return { lo = axis.lo, hi = axis.hi, columns = columns * xy.COLUMNS_PER_PIXEL,
+           always = wanted == true }
+end
+
 -- Appends the plot of line, area and scatter charts: series {name, xs, ys} with xs
 -- already numbers; y2 the set of series names drawn against the second y axis; with
--- spec.labels, each point's value written above it.
-local function plot(out, spec, series, kind, y2)
+-- spec.labels, each point's value written above it; axis and columns (the chart's width
+-- in pixels or characters) for the reduction of long lines (reduce_plan).
+local function plot(out, spec, series, kind, y2, axis, columns)
   local clauses, points = {}, {}
   if kind == "area" and spec.stacked then
     -- one grid of x for all series; missing points count as 0
@@ -63,16 +92,25 @@ local function plot(out, spec, series, kind, y2)
       end
     end
   else
+    local reduce = reduce_plan(spec, kind, axis, columns)
     for i, s in ipairs(series) do
-      if kind ~= "scatter" then
-        data.sort_points(s)
+      local sorted = s.xscan and s.xscan.sorted
+      if sorted == nil then
+        sorted = select(4, gnuplot.scan(s.xs))
       end
-      local lines = {}
-      for k = 1, #s.xs do
-        lines[k] = { s.xs[k], s.ys[k] }
-        points[#points + 1] = { s.xs[k], s.ys[k], s.ys[k], 0.7 }
+      if kind ~= "scatter" and not sorted then
+        data.sort_points(s) -- (scan: xs are numbers here; sorted ones are left alone)
       end
-      emit.datablock(out, "$s" .. i, lines)
+      local xs, ys = s.xs, s.ys
+      if reduce and (reduce.always or #xs > xy.REDUCE_ABOVE) then
+        xs, ys = gnuplot.reduce(xs, ys, reduce.lo, reduce.hi, reduce.columns)
+      end
+      if spec.labels then
+        for k = 1, #xs do
+          points[#points + 1] = { xs[k], ys[k], ys[k], 0.7 }
+        end
+      end
+      out[#out + 1] = gnuplot.datablock("$s" .. i, xs, ys)
       local style
       if kind == "line" then
         style = spec.points and "with linespoints lw 2 pt 7 ps 0.6" or "with lines lw 2"
@@ -116,15 +154,19 @@ function xy.write(out, spec, chart, kind, y2)
   end
   local any = false
   for _, s in ipairs(chart.series) do
-    for _, y in ipairs(s.ys) do
-      any = any or (y == y and y ~= math.huge and y ~= -math.huge)
+    local finite
+    if s.yscan then
+      finite = s.yscan.finite
+    else
+      finite = select(5, gnuplot.scan(s.ys))
     end
+    any = any or finite
   end
   if not any then
     -- every value undefined: an empty chart, not gnuplot's "all points undefined"
     out[#out + 1] = "set yrange [0:1]"
   end
-  plot(out, spec, chart.series, kind, y2)
+  plot(out, spec, chart.series, kind, y2, chart.axis, chart.columns)
 end
 
 return xy

@@ -1,45 +1,35 @@
 -- vigil.report.format: numbers and dates in the report's language.
 --   vi: 70.815   1.234,5   08/09/2022
 --   en: 70,815   1,234.5   2022-09-08
+-- Numbers are formatted by vigil.trend.numbers (shared with chart labels); this module
+-- adds the report's defaults (a fixed count of decimals, "–" for NaN) and the dates.
+local numbers = require "vigil.trend.numbers"
+
 local format = {}
 
-local SEPARATORS = { vi = { group = ".", decimal = "," }, en = { group = ",", decimal = "." } }
-
--- Inserts the group separator every three digits of the digit string s.
-local function group_digits(s, sep)
-  local out = s:reverse():gsub("(%d%d%d)", "%1" .. sep):reverse()
-  if out:sub(1, #sep) == sep then
-    out = out:sub(#sep + 1)
-  end
-  return out
-end
-
--- format.number(n, lang [, decimals]) -> text: n with grouped thousands; integers (and
--- floats without decimals) with no decimal part, others with `decimals` digits (1).
+-- format.number(n, lang [, decimals]) -> text: n with grouped thousands, through
+-- vigil.trend.numbers.format (the one implementation; lang "vi" or "en", default "en").
+-- A report's conventions on top: integers (and integral floats below 2^53 without
+-- decimals) show no decimal part even when decimals is given; other numbers show
+-- exactly `decimals` digits (default 1, trailing zeros kept so a column lines up); nil
+-- gives "", NaN and infinities "–", a value that is not a number its tostring.
 function format.number(n, lang, decimals)
   if n == nil then return "" end
   if type(n) ~= "number" then return tostring(n) end
   if n ~= n or n == math.huge or n == -math.huge then return "–" end
-  local sep = SEPARATORS[lang] or SEPARATORS.en
-  local text
   if math.type(n) == "integer" or (decimals == nil and n == math.floor(n) and math.abs(n) < 2^53) then
-    text = ("%d"):format(math.tointeger(n) or n)
-  else
-    text = ("%." .. (decimals or 1) .. "f"):format(n)
+    return numbers.format(n, lang, 0)
   end
-  local sign, int, frac = text:match("^(%-?)(%d+)%.?(%d*)$")
-  if not int then return text end
-  local out = sign .. group_digits(int, sep.group)
-  if frac ~= "" then out = out .. sep.decimal .. frac end
-  return out
+  return numbers.format(n, lang, math.tointeger(decimals or 1) or decimals)
 end
 
--- format.percent(x, lang [, decimals]) -> "12,5%" / "12.5%" with an explicit sign when
--- signed is true; nil gives "".
+-- format.percent(x, lang [, decimals [, signed]]) -> "12,5%" / "12.5%" (x already in
+-- percent) as format.number with 1 decimal by default, an explicit "+" when signed is
+-- true and x shows above zero; nil gives "".
 function format.percent(x, lang, decimals, signed)
   if x == nil then return "" end
   local text = format.number(x, lang, decimals or 1)
-  if signed and x > 0 then text = "+" .. text end
+  if signed and x > 0 and text:match("[1-9]") then text = "+" .. text end
   return text .. "%"
 end
 

@@ -27,7 +27,7 @@ local function section(heading, dir, how)
     io.write(("  %-24s %s\n"):format(how == "report" and name or file, m.description or ""))
     for _, a in ipairs(m.args) do
       local t = a.type == "one-of" and table.concat(a.choices, "|") or a.type
-      io.write(("  %-24s   --%s=%s%s%s\n"):format("", a.name, t, a.default and (" (default " .. a.default .. ")") or "",
+      io.write(("  %-24s   --%s=%s%s%s\n"):format("", (a.name:gsub("_", "-")), t, a.default and (" (default " .. a.default .. ")") or "",
                                                a.help and ("  " .. a.help) or ""))
     end
   end

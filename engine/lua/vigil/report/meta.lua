@@ -9,6 +9,9 @@
 -- Only comment lines at the very start of the file count (a #! line may come first).
 -- Without a `description:` line, a first line "-- NAME.lua: text" gives the description.
 -- Argument types: date, month, period, integer, one-of(a|b|...), path, string.
+--
+-- Reports get their arguments as params.args (vigil.report.runner); a plain script gets
+-- the same parsing with `local o = require("vigil.report.meta").args(arg)`.
 local period = require "vigil.report.period"
 
 local meta = {}
@@ -141,18 +144,77 @@ function meta.parse_args(m, words, today)
   return values
 end
 
--- meta.usage(name, m) -> text: a usage generated from the metadata.
-function meta.usage(name, m)
-  local lines = { ("usage: vigil report %s [--period P] [--today D] [--out DIR] [--lang vi|en] "
-                   .. "[--format LIST] [--min-cell N]"):format(name) }
-  if #m.args > 0 then lines[1] = lines[1] .. " [ARGS]" end
+-- Returns the text of an argument's value in a usage: its choices or its type.
+local function value_text(a)
+  return a.type == "one-of" and table.concat(a.choices, "|") or a.type:upper()
+end
+
+-- meta.usage(name, m [, script]) -> text: a usage generated from the metadata. Without
+-- script, the usage of `vigil report NAME`; with script (the path to show), that of a
+-- plain script run as `vigil [--db PATH] SCRIPT`.
+function meta.usage(name, m, script)
+  local head
+  if script then
+    head = ("usage: vigil [--db PATH] %s"):format(script)
+  else
+    head = ("usage: vigil report %s [--period P] [--today D] [--out DIR] [--lang vi|en] "
+            .. "[--format LIST] [--min-cell N]"):format(name)
+  end
+  local lines = { head .. (#m.args > 0 and " [ARGS]" or "") }
   if m.description then lines[#lines + 1] = m.description end
+  if #m.args > 0 then lines[#lines + 1] = "arguments (--name=value or --name value):" end
+  local width = 0
+  for _, a in ipairs(m.args) do width = math.max(width, #a.name + #value_text(a) + 3) end
   for _, a in ipairs(m.args) do
-    local t = a.type == "one-of" and table.concat(a.choices, "|") or a.type:upper()
-    lines[#lines + 1] = ("  --%s=%s%s%s"):format(a.name, t, a.help and ("  " .. a.help) or "",
-                                                 a.default and (" (default " .. a.default .. ")") or "")
+    local left = ("--%s=%s"):format(a.name:gsub("_", "-"), value_text(a))
+    local right = (a.help or "") .. (a.default and ((a.help and " " or "") .. "(default " .. a.default .. ")") or "")
+    lines[#lines + 1] = ("  %-" .. width .. "s  %s"):format(left, right):gsub("%s+$", "")
   end
   return table.concat(lines, "\n") .. "\n"
+end
+
+-- Returns the metadata, name and shown path of the running plain script argv[0];
+-- raises when its file cannot be read or its metadata is malformed.
+local function script_meta(argv)
+  local path = argv and argv[0]
+  if type(path) ~= "string" or path == "-" then
+    error("meta.args: the script's metadata is read from arg[0], a file", 3)
+  end
+  local m, err = meta.read(path)
+  if not m then error("meta.args: " .. tostring(err), 3) end
+  if #m.errors > 0 then error(("meta.args: %s: bad metadata: %s"):format(path, table.concat(m.errors, "; ")), 3) end
+  return m, path:match("([^/]+)%.lua$") or path:match("([^/]+)$"), path
+end
+
+-- meta.fail(argv, message): a plain script's usage error, as meta.args reports its own:
+-- "NAME: message" and the generated usage on stderr, then exit status 2. For checks
+-- across arguments that the types cannot express (--from after --to).
+function meta.fail(argv, message)
+  local m, name, path = script_meta(argv)
+  io.stderr:write(name, ": ", message, "\n", meta.usage(name, m, path))
+  io.stderr:flush()
+  os.exit(2)
+end
+
+-- meta.args(argv) -> values: the arguments of a plain script (its `arg`), parsed and
+-- checked against the metadata block of the script file argv[0] exactly as `vigil
+-- report` checks a report's, before the script runs any query: `--name=value` or
+-- `--name value`, the declared types, defaults applied (a period counts from today).
+-- `--help` prints the generated usage on stdout and exits 0; a bad argument prints
+-- "NAME: message" and the usage on stderr and exits 2.
+function meta.args(argv)
+  local m, name, path = script_meta(argv)
+  local words = table.move(argv, 1, #argv, 1, {})
+  for _, w in ipairs(words) do
+    if w == "--help" or w == "-h" then
+      io.stdout:write(meta.usage(name, m, path))
+      io.stdout:flush()
+      os.exit(0)
+    end
+  end
+  local values, err = meta.parse_args(m, words, os.date("%Y-%m-%d"))
+  if not values then meta.fail(argv, err) end
+  return values
 end
 
 return meta

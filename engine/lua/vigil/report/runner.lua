@@ -225,6 +225,12 @@ local function build(opts, script, tmp, started)
     -- the script's own frames only: cut the traceback where the runner called it
     return (traceback(sandbox.explain(e, limit), 2):gsub("\n%s*%[C%]: in function 'xpcall'.*$", ""))
   end)
+  -- What the script made is collected now, still under the limits: a finalizer of its
+  -- own (__gc runs with hooks off) that never ends is stopped by the watchdog before
+  -- anything is moved into place, not at lua_close after the swap.
+  fn, env = nil, nil
+  collectgarbage("collect")
+  collectgarbage("collect")
   if not ok then
     -- a memory error skips the message handler: explain it here
     error("the report script failed: " .. sandbox.explain(err, limit), 0)

@@ -7,6 +7,8 @@
 --
 -- Digits are grouped by three from the decimal sign leftwards, as Vietnamese official
 -- documents and the press write them (dot for thousands, comma for decimals).
+-- This is vigil's one number formatter: vigil.report.format builds the report's numbers
+-- on it (with the report's defaults), vigil.plot's value labels call it directly.
 local numbers = {}
 
 -- The separators of each language: thousands, decimal.
