@@ -2,7 +2,10 @@
  * share folder) and building a database from datasets (engine/dbinit.c). */
 #include <sqlite3.h>
 
+#include <string.h>
+
 #include "dbinit.h"
+#include "embedded.h"
 #include "lauxlib.h"
 #include "lua.h"
 #include "modules.h"
@@ -43,6 +46,23 @@ static int core_is_file(lua_State *L)
     return 1;
 }
 
+/* core.embedded(module) -> source, chunkname | nil
+ * The text of a Lua module compiled into vigil (the sandbox loads its own copies of the
+ * modules it allows, so a script cannot change the ones trusted code uses). */
+static int core_embedded(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    for (const struct embedded_file *f = embedded_files; f->module; f++) {
+        if (strcmp(f->module, name) == 0) {
+            lua_pushlstring(L, f->source, f->size);
+            lua_pushstring(L, f->chunkname);
+            return 2;
+        }
+    }
+    luaL_pushfail(L);
+    return 1;
+}
+
 /* Copies field name of the registry's "vigil.config" table (at index cfg) into the
  * module table on top of the stack. */
 static void copy_config_field(lua_State *L, int cfg, const char *name)
@@ -52,12 +72,13 @@ static void copy_config_field(lua_State *L, int cfg, const char *name)
 }
 
 /* require "vigil.core" -> { version, lua_version, sqlite_version, db_path, db_source,
- * share_dir, init_db, is_file } */
+ * share_dir, init_db, is_file, embedded } */
 int luaopen_vigil_core(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         {"init_db", core_init_db},
         {"is_file", core_is_file},
+        {"embedded", core_embedded},
         {NULL, NULL},
     };
     lua_getfield(L, LUA_REGISTRYINDEX, "vigil.config");

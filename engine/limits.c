@@ -147,6 +147,11 @@ static int authorize(void *unused, int action, const char *a, const char *b, con
         return SQLITE_OK;
     case SQLITE_PRAGMA:
         return is_read_only_pragma(a, b) ? SQLITE_OK : SQLITE_DENY;
+    case SQLITE_UPDATE:
+        /* SQLite asks this when it makes an eponymous virtual table such as
+         * pragma_table_info(); nothing is written (the connection is read-only and
+         * query_only) but the check must pass for the read to run. */
+        return a && strcmp(a, "sqlite_master") == 0 ? SQLITE_OK : SQLITE_DENY;
     case SQLITE_TRANSACTION:
     case SQLITE_SAVEPOINT:
         return SQLITE_OK;  /* harmless on a read-only connection; db:transaction uses them */

@@ -54,9 +54,15 @@ static void print_usage(FILE *f)
         "  --max-memory MiB, --max-seconds S   the sandbox's limits (512 MiB, 300 s)\n"
         "  --help       show this help\n"
         "  --version    show the versions of vigil, Lua and SQLite\n"
-        "Commands:\n"
+        "Commands (vigil COMMAND --help for each):\n"
         "  init [--db PATH] [--datasets DIR] [--force] [--quiet]\n"
         "               build the database from the shipped datasets (schema + CSV)\n"
+        "  import TABLE FILE.csv [options]   validated, all-or-nothing CSV import\n"
+        "  export SQL FILE.csv|- [options]   a query to CSV (spreadsheet-safe)\n"
+        "  report NAME|FILE [--period P] [--out DIR] [--lang vi|en] [options]\n"
+        "               a self-contained HTML report (sandboxed; for people and cron)\n"
+        "  list         the scripts and reports, with their descriptions and arguments\n"
+        "  help NAME    the usage of a script or report, from its metadata\n"
         "With no script, vigil reads Lua from stdin, or starts a REPL on a terminal.\n"
         "Reference: docs/reference.md\n");
 }

@@ -138,6 +138,13 @@ like "$out" "^false	gnuplot: still running after 0.3 seconds; stopped" "timeout 
 [ -z "$(ls -A "$TMPDIR")" ]
 ok $? "no temporary program files left"
 
+# Long lines: the numbers written in C, the reduction, and the reduced chart against
+# the full one pixel by pixel (tests/lua/plot_reduce_test.lua, 200,000 points).
+out=$($VIGIL "$VIGIL_ROOT/tests/lua/plot_reduce_test.lua" 2>&1)
+status=$?
+ok $status "tests/lua/plot_reduce_test.lua"
+[ $status -eq 0 ] || printf '%s\n' "$out" | grep -v '^ok' | sed 's/^/#   /'
+
 # The generated programs (tests/lua/plot_test.lua).
 out=$($VIGIL "$VIGIL_ROOT/tests/lua/plot_test.lua" 2>&1)
 status=$?

@@ -21,10 +21,19 @@ is "$($SB args.lua a 'b c')" "a	b c" "arguments reach the script"
 name=globals; run globals 'for _, n in ipairs{"io","package","debug","dofile","loadfile","os.execute","os.getenv","os.remove","os.rename","os.exit","io.popen","package.loadlib"} do local ok, v = pcall(load("return " .. n)) print(n, ok and v ~= nil) end'
 is "$(grep -c 'false$' out)" 12 "no io, package, debug, dofile, loadfile, os.execute, getenv, remove, rename, exit, popen, loadlib"
 
-name=req; run req 'print(pcall(require, "vigil.gnuplot")) print(pcall(require, "vigil.db")) print(pcall(require, "io")) print(type(require("vigil.trend").series))'
+name=req; run req 'print(pcall(require, "vigil.gnuplot")) print(require("vigil.db").open, require("vigil.db").lazy) print(pcall(require, "io")) print(type(require("vigil.trend").series)) print(pcall(require, "vigil.plot"))'
 like "$(cat out)" "false	module 'vigil.gnuplot' is not available in the sandbox" "require of vigil.gnuplot refused"
-like "$(cat out)" "false	module 'vigil.db' is not available" "require of vigil.db refused (no other databases)"
+like "$(cat out)" "nil	nil" "require of vigil.db gives no open or lazy (no other databases)"
 like "$(cat out)" "^function$" "vigil.trend is available"
+like "$(cat out)" "false	module 'vigil.plot' is not available" "require of vigil.plot refused (files only through reports)"
+
+name=copies; run copies 'local t = require "vigil.trend" t.series = nil t.stats.mann_kendall = nil print(trend == t, type(package))'
+is "$(cat out)" "true	nil" "the sandbox's vigil.trend is its own copy"
+name=series; run series 'local s = trend.series{ from = "incidents", time = "detected_on", period = "month", range = { "2022-01", "2022-03" } } print(#s:periods()) print(pcall(s.plot, s, { out = "'"$SCRATCH"'/pwned.svg" }))'
+like "$(cat out)" "^3" "trend works in the sandbox"
+like "$(cat out)" "module 'vigil.plot' is not available" "a Series cannot plot from the sandbox"
+test ! -e pwned.svg
+ok $? "and writes no file"
 
 name=bytecode; run bytecode 'print(load(string.dump(function() return 1 end))) print(load("return 2", "x", "b"))'
 like "$(cat out)" "attempt to load a binary chunk" "load of bytecode refused"

@@ -20,6 +20,7 @@ run_lua_test() {
 }
 
 run_lua_test "statistics against independent values" "$VIGIL_ROOT/tests/lua/stats_test.lua"
+run_lua_test "counting in C (db:aggregate) equals GROUP BY" "$VIGIL_ROOT/tests/lua/trend_aggregate_test.lua"
 # The script on the shipped data: both tables and their tests print, every month present.
 if $VIGIL init --db trends.db --quiet >/dev/null 2>&1; then
     run_lua_test "trend module on a known database, shortcuts on the shipped one" \

@@ -12,6 +12,7 @@
 -- never handed to a script.
 local limits = require "vigil.limits"
 local dbmodule = require "vigil.db"
+local core = require "vigil.core"
 
 local io_open, load, require, setmetatable, getmetatable, type, pairs, error, tostring =
       io.open, load, require, setmetatable, getmetatable, type, pairs, error, tostring
@@ -20,8 +21,21 @@ local rawget, io_stdin = rawget, io.stdin
 
 local sandbox = {}
 
--- The modules a sandboxed script may require.
+-- The modules a sandboxed script may require, with their submodules ("vigil.trend.*").
+-- Each sandbox loads its own copies from the sources compiled into vigil, in its own
+-- environment: a script cannot change the modules trusted code uses, and what those
+-- copies require goes through the sandbox's require too (so `s:plot{out = ...}` of a
+-- trend series cannot reach vigil.plot and write a file).
 sandbox.allowed_modules = { ["vigil.trend"] = true, ["vigil.args"] = true }
+
+-- Returns true when a sandboxed script may require module name.
+local function is_allowed(name)
+  if sandbox.allowed_modules[name] then
+    return true
+  end
+  local parent = name:match("^(vigil%.[%w_]+)%.")
+  return parent ~= nil and sandbox.allowed_modules[parent] == true
+end
 
 -- Returns a shallow copy of table t (so a script changing string.gsub changes only its
 -- own copy, not the library the trusted code uses).
@@ -71,18 +85,36 @@ function sandbox.env(extra)
     end
     return load(chunk, name, "t", select("#", chunk_env) > 0 and chunk_env or env)
   end
+  local loaded = {
+    -- vigil.db inside the sandbox: only its NULL sentinel (no open, no lazy).
+    ["vigil.db"] = { NULL = dbmodule.NULL },
+  }
   env.require = function(name)
-    if not sandbox.allowed_modules[name] then
-      error(string_format("module '%s' is not available in the sandbox", tostring(name)), 2)
+    if type(name) ~= "string" then
+      error("bad argument #1 to 'require' (string expected)", 2)
     end
-    return require(name)
+    if loaded[name] ~= nil then
+      return loaded[name]
+    end
+    if not is_allowed(name) then
+      error(string_format("module '%s' is not available in the sandbox", name), 2)
+    end
+    local source, chunkname = core.embedded(name)
+    if not source then
+      error(string_format("module '%s' not found", name), 2)
+    end
+    local fn = assert(load(source, chunkname, "t", env))
+    local module = fn(name)
+    if module == nil then module = true end
+    loaded[name] = module
+    return module
   end
   env.db = dbmodule.lazy(function()
     return vigil.default_db_path(), { defensive = true, create = false }
   end)
   setmetatable(env, { __index = function(t, name)
     if name == "trend" then
-      local m = require "vigil.trend"
+      local m = env.require "vigil.trend"
       rawset(t, name, m)
       return m
     end

@@ -198,8 +198,10 @@ function periods.sql_bucket(kind, column_sql)
     return ("strftime('%%Y', %s)"):format(column_sql)
   end
   local thursday = ("date(%s, '-3 days', 'weekday 4')"):format(column_sql)
-  return ("printf('%%s-W%%02d', strftime('%%Y', %s), "
-          .. "(CAST(strftime('%%j', %s) AS INTEGER) - 1) / 7 + 1)"):format(thursday, thursday)
+  -- (a time that is no date has no Thursday: NULL, as for the other periods)
+  return ("CASE WHEN %s IS NOT NULL THEN printf('%%s-W%%02d', strftime('%%Y', %s), "
+          .. "(CAST(strftime('%%j', %s) AS INTEGER) - 1) / 7 + 1) END")
+         :format(thursday, thursday, thursday)
 end
 
 -- periods.year_of(label) -> the calendar year of a label (the ISO year for weeks).

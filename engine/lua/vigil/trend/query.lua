@@ -177,6 +177,61 @@ local function category_order(wanted, found)
   return names
 end
 
+-- Returns whether the counts of spec are made by counting in C (db:aggregate) rather
+-- than by SQLite's GROUP BY: for the measures count and count(col), unless spec.aggregate
+-- is false or the connection has no aggregate method.
+local function counting_in_c(spec, conn, measure)
+  if spec.aggregate == false or (measure ~= "count" and not measure:match("^count%([%w_]+%)$")) then
+    return false
+  end
+  local ok, method = pcall(function() return conn.aggregate end)
+  return ok and method ~= nil
+end
+
+-- Returns the rows {period=, category=, value=} that the GROUP BY query would give, from
+-- sql selecting (time, category) rows (and, for count(col), whether col is not NULL): db:aggregate counts each distinct pair in C, then
+-- each distinct time value gets its period label from the same SQL expression as the
+-- GROUP BY query (periods.sql_bucket, bound as ?1), so both agree on every value,
+-- NULL (not a date) included.
+local function counted_rows(conn, kind, sql, args, named)
+  local pairs_counted
+  if named then
+    pairs_counted = conn:aggregate(sql, args)
+  else
+    pairs_counted = conn:aggregate(sql, table.unpack(args, 1, args.n))
+  end
+  local bucket <close> = conn:prepare("SELECT " .. periods.sql_bucket(kind, "?1"))
+  local NULL = require("vigil.db").NULL
+  local label_of, groups, rows = {}, {}, {}
+  for _, pair in ipairs(pairs_counted) do
+    local time, category, n = pair[1], pair[2], pair[#pair]
+    if #pair == 4 and pair[3] == 0 then -- count(col) and col is NULL: no count, a group
+      n = 0
+    end
+    local label = label_of[time]
+    if label == nil then
+      label = bucket:bind(time):values()
+      label = label == nil and NULL or label
+      label_of[time] = label
+    end
+    local by_category = groups[label]
+    if not by_category then
+      by_category = {}
+      groups[label] = by_category
+    end
+    local row = by_category[category]
+    if row then
+      row.value = row.value + n
+    else
+      row = { period = label ~= NULL and label or nil,
+              category = category ~= NULL and category or nil, value = n }
+      by_category[category] = row
+      rows[#rows + 1] = row
+    end
+  end
+  return rows
+end
+
 -- Returns the Series of spec; raises a message without position on bad specs.
 local function series_of(spec)
   if type(spec) ~= "table" then
@@ -201,7 +256,14 @@ local function series_of(spec)
   local sql, args, named = build_sql(spec, parts)
 
   local rows
-  if named then
+  if counting_in_c(spec, conn, measure) then
+    sql = sql:gsub("^SELECT .- FROM ", "SELECT " .. parts.time .. ", " .. (parts.category or "NULL")
+                   .. " FROM ", 1):gsub(" GROUP BY 1[, 2]*$", "")
+    if measure ~= "count" then -- count(col): a third key, whether col is not NULL
+      sql = sql:gsub(" FROM ", ", " .. parts.aggregate:match("^count(%b())") .. " IS NOT NULL FROM ", 1)
+    end
+    rows = counted_rows(conn, kind, sql, args, named)
+  elseif named then
     rows = conn:rows(sql, args)
   else
     rows = conn:rows(sql, table.unpack(args, 1, args.n))

@@ -1,0 +1,122 @@
+-- Tests of the reduction of long line series (vigil.plot, vigil.gnuplot.reduce) and of
+-- the numbers vigil.gnuplot.datablock writes. Run by tests/plot.t in a scratch folder.
+-- The charts of 200,000 points are drawn with and without the reduction to PNG
+-- (pngcairo, what users get), both decoded back to pixels by gnuplot itself (libgd's
+-- PNG reader, `with rgbimage` into `set table`), and compared pixel by pixel.
+local here = arg[0]:match("^(.*)/") or "."
+package.path = here .. "/?.lua;" .. package.path
+local T = require "tap"
+local gnuplot = require "vigil.gnuplot"
+local emit = require "vigil.plot.emit"
+
+-- numbers: the C writer and emit.number agree on integers, floats of few digits,
+-- random bit patterns, tiny and huge values, NaN and infinities
+local state, mismatches, first_bad = 7, 0, nil
+local function next_random()
+  state = (state * 6364136223846793005 + 1442695040888963407)
+  return state
+end
+for i = 1, 20000 do
+  local r, v = i % 4, nil
+  if r == 0 then
+    v = string.unpack("d", string.pack("i8", next_random()))
+  elseif r == 1 then
+    v = (next_random() >> 40) / 100
+  elseif r == 2 then
+    v = ((next_random() >> 11) / 2 ^ 53 - 0.5) * 10.0 ^ ((next_random() >> 59) - 8)
+  else
+    v = math.tointeger(next_random() >> 20) or 0
+  end
+  local got = gnuplot.datablock("$t", { v }, { 0 }):match("\n(%S+) 0\n")
+  if got ~= emit.number(v) then
+    mismatches = mismatches + 1
+    first_bad = first_bad or ("%s: %s against %s"):format(emit.number(v), got, emit.number(v))
+  end
+end
+T.is(mismatches, 0, "datablock numbers are emit.number's (20000 values) " .. (first_bad or ""))
+T.is(gnuplot.datablock("$t", { 1, -0.0, 1e-5, 0.0001, 3.0 }, { 0 / 0, math.huge, 0.1 + 0.2, 1e15, -2.5 }),
+     "$t << VIGIL_EOD\n1 NaN\n-0 NaN\n1e-05 0.30000000000000004\n0.0001 1e+15\n3 -2.5\nVIGIL_EOD",
+     "datablock text: integers, gaps, shortest exact floats")
+T.raises(function() gnuplot.datablock("$t", { 1, "2" }, { 1, 2 }) end, "x%[2%] is a string",
+         "datablock refuses a non-number")
+T.raises(function() gnuplot.datablock("$t\nsystem", { 1 }, { 1 }) end, "datablock name",
+         "datablock refuses a name that is not $word")
+
+-- reduce: the M4 rule on a small case worked by hand (2 columns over [0, 8))
+local xs, ys = gnuplot.reduce({ 0, 1, 2, 3, 4, 5, 6, 7 }, { 5, 9, 1, 4, 2, 2, 8, 3 }, 0, 8, 2)
+T.is(table.concat(xs, " "), "0 1 2 3 4 6 7", "reduce: first, highest, lowest, last per column")
+T.is(table.concat(ys, " "), "5 9 1 4 2 8 3", "reduce: their y values, in order")
+xs, ys = gnuplot.reduce({ 1, 2, 3, 4, 5, 6 }, { 1, 0 / 0, 3, 4, 5, 6 }, 1, 6, 1)
+T.is(table.concat(xs, " ") .. ":" .. tostring(ys[2] ~= ys[2]), "1 2 3 6:true",
+     "reduce: a gap is kept where it was, each side reduced alone")
+T.is(math.type(xs[1]), "integer", "reduce: integers stay integers")
+
+-- the chart: a random walk of N points, with and without the reduction
+local N, W, H = 200000, 800, 480
+local px, py, y, seed = {}, {}, 0, 99
+for i = 1, N do
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  y = y + (seed >> 16) % 201 - 100
+  px[i], py[i] = i, y / 10
+end
+py[N // 3] = 0 / 0 -- a gap, which must stay visible
+local function spec(out, reduce)
+  return { x = px, y = py, out = out, width = W, height = H, reduce = reduce, title = "walk" }
+end
+local reduced = plot.script(spec("r.png"))
+local full = plot.script(spec("f.png", false))
+local function points(program)
+  local n = 0
+  for _ in program:gmatch("\n%-?[%d.]+ [^\n]+") do
+    n = n + 1
+  end
+  return n
+end
+local nr, nf = points(reduced), points(full)
+T.is(nf, N, "reduce = false: every point goes to gnuplot")
+T.ok(nr < 4 * 2 * W + 10 and nr > W, ("default: reduced to %d points (at most 4 per column)"):format(nr))
+T.is(points(plot.script{ x = { 1, 2, 3 }, y = { 1, 2, 3 }, out = "s.png" }), 3,
+     "a short series is left alone")
+T.is(points(plot.script{ x = px, y = py, out = "p.png", points = true }), N,
+     "points = true: not reduced (each point is drawn)")
+
+plot.line(spec("r.png"))
+plot.line(spec("f.png", false))
+
+-- Returns the pixels of a PNG as an array of "r g b" strings, decoded by gnuplot.
+local function pixels(png)
+  gnuplot.run(("set table '%s.txt'\nplot '%s' binary filetype=png with rgbimage\nunset table\n")
+              :format(png, png))
+  local out = {}
+  for line in io.lines(png .. ".txt") do
+    local r, g, b = line:match("^%s*%d+%s+%d+%s+(%d+)%s+(%d+)%s+(%d+)")
+    if r then
+      out[#out + 1] = { tonumber(r), tonumber(g), tonumber(b) }
+    end
+  end
+  return out
+end
+local a, b = pixels("r.png"), pixels("f.png")
+T.is(#a, W * H, "the reduced chart decodes to every pixel")
+T.is(#b, W * H, "the full chart decodes to every pixel")
+local differ, worst, inked = 0, 0, 0
+for i = 1, math.min(#a, #b) do
+  local d = math.max(math.abs(a[i][1] - b[i][1]), math.abs(a[i][2] - b[i][2]),
+                     math.abs(a[i][3] - b[i][3]))
+  if d > 64 then
+    differ = differ + 1
+  end
+  worst = math.max(worst, d)
+  if b[i][1] + b[i][2] + b[i][3] < 600 then
+    inked = inked + 1
+  end
+end
+-- near-identity: at most 0.1% of the pixels may differ by more than a quarter of the
+-- range in some channel (antialiasing of the 2-pixel line where a column's inner
+-- points fall between pixel edges); a wrong reduction (a lost peak, gap or column)
+-- changes whole strokes: hundreds of pixels
+T.ok(inked > 5000, ("the chart is not blank (%d dark pixels)"):format(inked))
+T.ok(differ <= W * H // 1000,
+     ("reduced and full charts look the same: %d of %d pixels differ by > 64 (worst %d)")
+     :format(differ, W * H, worst))
+T.done()
