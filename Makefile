@@ -21,7 +21,9 @@ CFLAGS  ?=
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(OPT) $(WARN) $(CFLAGS) \
              $(shell $(PKG_CONFIG) --cflags $(LUA_PC) sqlite3 libedit 2>/dev/null) \
              -DVIGIL_VERSION='"$(VERSION)"' -DVIGIL_DATADIR='"$(DATADIR)"'
-LIBS    = $(shell $(PKG_CONFIG) --libs $(LUA_PC) sqlite3 libedit 2>/dev/null) -lcsv -lm
+# libedit is not linked: the REPL loads it with dlopen (engine/repl_edit.c), which keeps
+# start-up as fast as lua's; only its header is needed to build.
+LIBS    = $(shell $(PKG_CONFIG) --libs $(LUA_PC) sqlite3 2>/dev/null) -lcsv -lm
 LDFLAGS ?=
 
 B       ?= build

@@ -1,10 +1,15 @@
 /* Line editing through libedit's native interface (histedit.h): an EditLine with emacs
  * keys and a History, Tab bound to a completion function, Ctrl-C at the prompt dropping
- * the line.  One owner: struct repl_edit holds both and repl_edit_close ends them. */
+ * the line.  One owner: struct repl_edit holds both and repl_edit_close ends them.
+ * libedit is loaded with dlopen when the editor first opens, so that vigil's start-up
+ * (scripts, -e, cron) does not pay for loading and relocating it and its dependencies
+ * (libtinfo, libbsd, libmd): that was a third of `vigil -e ''`. */
 #include "repl_edit.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <histedit.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +20,63 @@
 #include "fmt.h"
 
 enum { HISTORY_SIZE = 2000 };
+
+/* libedit's functions, found in libedit.so.2 by load_libedit (loaded once, for the
+ * life of the process). */
+static struct edit_functions {
+    void *handle;
+    EditLine *(*init)(const char *, FILE *, FILE *, FILE *);
+    void (*end)(EditLine *);
+    int (*get)(EditLine *, int, ...);
+    int (*set)(EditLine *, int, ...);
+    int (*wset)(EditLine *, int, ...);
+    const char *(*gets)(EditLine *, int *);
+    void (*reset)(EditLine *);
+    int (*insertstr)(EditLine *, const char *);
+    const LineInfo *(*line)(EditLine *);
+    int (*source)(EditLine *, const char *);
+    History *(*history_init)(void);
+    void (*history_end)(History *);
+    int (*history)(History *, HistEvent *, int, ...);
+} edit;
+
+/* Loads libedit once and finds its functions.  Returns 0, or -1 when it is missing
+ * (the REPL then reads plain lines). */
+static int load_libedit(void)
+{
+    if (edit.handle)
+        return 0;
+    void *handle = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL)
+        return -1;
+    static const struct { const char *name; size_t offset; } symbols[] = {
+        {"el_init", offsetof(struct edit_functions, init)},
+        {"el_end", offsetof(struct edit_functions, end)},
+        {"el_get", offsetof(struct edit_functions, get)},
+        {"el_set", offsetof(struct edit_functions, set)},
+        {"el_wset", offsetof(struct edit_functions, wset)},
+        {"el_gets", offsetof(struct edit_functions, gets)},
+        {"el_reset", offsetof(struct edit_functions, reset)},
+        {"el_insertstr", offsetof(struct edit_functions, insertstr)},
+        {"el_line", offsetof(struct edit_functions, line)},
+        {"el_source", offsetof(struct edit_functions, source)},
+        {"history_init", offsetof(struct edit_functions, history_init)},
+        {"history_end", offsetof(struct edit_functions, history_end)},
+        {"history", offsetof(struct edit_functions, history)},
+    };
+    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+        void *fn = dlsym(handle, symbols[i].name);
+        if (fn == NULL) {
+            dlclose(handle);
+            memset(&edit, 0, sizeof edit);
+            return -1;
+        }
+        /* POSIX guarantees a data pointer from dlsym converts to a function pointer */
+        memcpy((char *)&edit + symbols[i].offset, &fn, sizeof fn);
+    }
+    edit.handle = handle;
+    return 0;
+}
 
 struct repl_edit {
     EditLine *el;
@@ -32,7 +94,7 @@ struct repl_edit {
 static char *prompt_of(EditLine *el)
 {
     struct repl_edit *e = NULL;
-    el_get(el, EL_CLIENTDATA, &e);
+    edit.get(el, EL_CLIENTDATA, &e);
     return e && e->prompt ? e->prompt : "";
 }
 
@@ -86,8 +148,8 @@ static unsigned char complete_key(EditLine *el, int ch)
 {
     (void)ch;
     struct repl_edit *e = NULL;
-    el_get(el, EL_CLIENTDATA, &e);
-    const LineInfo *li = el_line(el);
+    edit.get(el, EL_CLIENTDATA, &e);
+    const LineInfo *li = edit.line(el);
     if (e == NULL || e->complete == NULL || li == NULL)
         return CC_ERROR;
     size_t len = (size_t)(li->cursor - li->buffer);
@@ -115,7 +177,7 @@ static unsigned char complete_key(EditLine *el, int ch)
         if (common > typed && strncmp(list[0], text + start, typed) == 0) {
             char *extra = strndup(list[0] + typed, common - typed);
             if (extra) {
-                el_insertstr(el, extra);
+                edit.insertstr(el, extra);
                 free(extra);
             }
             rc = CC_REFRESH;
@@ -135,7 +197,7 @@ static unsigned char interrupt_key(EditLine *el, int ch)
 {
     (void)ch;
     struct repl_edit *e = NULL;
-    el_get(el, EL_CLIENTDATA, &e);
+    edit.get(el, EL_CLIENTDATA, &e);
     if (e)
         e->interrupted = 1;
     return CC_EOF;
@@ -145,13 +207,15 @@ static unsigned char interrupt_key(EditLine *el, int ch)
 struct repl_edit *repl_edit_open(const char *progname, const char *history_path,
                                  repl_complete_fn complete, void *ctx)
 {
+    if (load_libedit() != 0)
+        return NULL;
     struct repl_edit *e = calloc(1, sizeof *e);
     if (e == NULL)
         return NULL;
     e->complete = complete;
     e->ctx = ctx;
-    e->el = el_init(progname, stdin, stdout, stderr);
-    e->hist = history_init();
+    e->el = edit.init(progname, stdin, stdout, stderr);
+    e->hist = edit.history_init();
     if (history_path)
         e->history_path = strdup(history_path);
     if (e->el == NULL || e->hist == NULL || (history_path && e->history_path == NULL)) {
@@ -159,23 +223,23 @@ struct repl_edit *repl_edit_open(const char *progname, const char *history_path,
         return NULL;
     }
     HistEvent ev;
-    history(e->hist, &ev, H_SETSIZE, HISTORY_SIZE);
-    history(e->hist, &ev, H_SETUNIQUE, 1);
+    edit.history(e->hist, &ev, H_SETSIZE, HISTORY_SIZE);
+    edit.history(e->hist, &ev, H_SETUNIQUE, 1);
     if (e->history_path)
-        history(e->hist, &ev, H_LOAD, e->history_path);
-    el_set(e->el, EL_CLIENTDATA, e);
-    el_set(e->el, EL_EDITOR, "emacs");
-    el_set(e->el, EL_SIGNAL, 1);
-    el_set(e->el, EL_PROMPT, prompt_of);
-    el_set(e->el, EL_HIST, history, e->hist);
+        edit.history(e->hist, &ev, H_LOAD, e->history_path);
+    edit.set(e->el, EL_CLIENTDATA, e);
+    edit.set(e->el, EL_EDITOR, "emacs");
+    edit.set(e->el, EL_SIGNAL, 1);
+    edit.set(e->el, EL_PROMPT, prompt_of);
+    edit.set(e->el, EL_HIST, edit.history, e->hist);
     /* el_wset: the narrow el_set copies EL_ADDFN's strings and never frees them */
-    el_wset(e->el, EL_ADDFN, L"vigil-complete", L"complete a name", complete_key);
-    el_set(e->el, EL_BIND, "^I", "vigil-complete", NULL);
+    edit.wset(e->el, EL_ADDFN, L"vigil-complete", L"complete a name", complete_key);
+    edit.set(e->el, EL_BIND, "^I", "vigil-complete", NULL);
     /* Ctrl-C while editing is a key, not a signal: no race with the read. */
-    el_set(e->el, EL_SETTY, "-d", "-isig", NULL);
-    el_wset(e->el, EL_ADDFN, L"vigil-interrupt", L"drop the line", interrupt_key);
-    el_set(e->el, EL_BIND, "^C", "vigil-interrupt", NULL);
-    el_source(e->el, NULL);
+    edit.set(e->el, EL_SETTY, "-d", "-isig", NULL);
+    edit.wset(e->el, EL_ADDFN, L"vigil-interrupt", L"drop the line", interrupt_key);
+    edit.set(e->el, EL_BIND, "^C", "vigil-interrupt", NULL);
+    edit.source(e->el, NULL);
     return e;
 }
 
@@ -186,10 +250,10 @@ enum repl_read repl_edit_read(struct repl_edit *e, const char *prompt, const cha
     e->prompt = strdup(prompt);
     e->interrupted = 0;
     int count = 0;
-    const char *got = el_gets(e->el, &count);
+    const char *got = edit.gets(e->el, &count);
     if (got == NULL || count <= 0 || e->interrupted) {
         if (e->interrupted) {
-            el_reset(e->el);
+            edit.reset(e->el);
             fputc('\n', stdout);
             fflush(stdout);
             return REPL_READ_INTERRUPT;
@@ -213,9 +277,9 @@ void repl_edit_remember(struct repl_edit *e, const char *line)
     if (line[strspn(line, " \t")] == '\0')
         return;
     HistEvent ev;
-    history(e->hist, &ev, H_ENTER, line);
+    edit.history(e->hist, &ev, H_ENTER, line);
     if (e->history_path)
-        history(e->hist, &ev, H_SAVE, e->history_path);
+        edit.history(e->hist, &ev, H_SAVE, e->history_path);
 }
 
 /* Saves the history and frees everything. */
@@ -224,12 +288,12 @@ void repl_edit_close(struct repl_edit *e)
     if (e == NULL)
         return;
     if (e->el)
-        el_end(e->el);
+        edit.end(e->el);
     if (e->hist) {
         HistEvent ev;
         if (e->history_path)
-            history(e->hist, &ev, H_SAVE, e->history_path);
-        history_end(e->hist);
+            edit.history(e->hist, &ev, H_SAVE, e->history_path);
+        edit.history_end(e->hist);
     }
     free(e->history_path);
     free(e->prompt);
