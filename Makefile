@@ -121,9 +121,13 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory all
 	@VIGIL_VALGRIND=1 $(TEST_ENV) prove --exec '' --timer $(VALGRIND_TESTS)
 
+# Each part prints its own table of medians and ratios; see docs/bench.md.
+BENCH_PARTS = tests/bench/run tests/bench/import/run tests/bench/plot/run tests/bench/trend/run
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@sh tests/bench/run $(B)/vigil
+	@for part in $(BENCH_PARTS); do \
+	    if [ -f "$$part" ]; then echo "== $$part"; sh "$$part" $(B)/vigil || exit 1; fi; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/datasets $(DESTDIR)$(DATADIR)/scripts
