@@ -37,7 +37,7 @@ end)(), "\n")
 for _, name in ipairs({"open", "lazy", "NULL", "sqlite_version"}) do
   T.ok(all:find("vdb." .. name, 1, true), "example of vigil.db." .. name)
 end
-for _, name in ipairs({"query", "values", "rows", "first", "scalar", "exec", "prepare",
+for _, name in ipairs({"query", "values", "rows", "aggregate", "first", "scalar", "exec", "prepare",
                        "transaction", "create_function", "changes", "last_insert_rowid",
                        "interrupt", "path", "isopen", "close", "bind", "step", "reset",
                        "columns", "sql"}) do
