@@ -483,14 +483,46 @@ static int csv_writer(lua_State *L)
     return 1;
 }
 
+/* Replaces the options at index 3 by a copy with columns = rows.columns when the
+ * options name no columns and the rows (index 2) carry their column order, as db:rows
+ * results and trend's wide rows do. */
+static void default_columns(lua_State *L)
+{
+    if (lua_istable(L, 3) && lua_getfield(L, 3, "columns") != LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (lua_istable(L, 3))
+        lua_pop(L, 1);
+    if (lua_getfield(L, 2, "columns") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_newtable(L);
+    if (lua_istable(L, 3)) {
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -4);
+        }
+    }
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "columns");
+    lua_replace(L, 3);
+}
+
 /* csv.write(path, rows, opts) -> true | nil, msg: csv.writer, each row written, closed.
- * Raises for a value that cannot be written (the file is closed and left as is). */
+ * Without opts.columns, the rows' own `columns` field (db:rows results carry one) gives
+ * the header and the order.  Raises for a value that cannot be written (the file is
+ * closed and left as is). */
 static int csv_write(lua_State *L)
 {
     lua_Integer i, n;
     luaL_checkstring(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 3);
+    default_columns(L);
     lua_pushcfunction(L, csv_writer);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 3);
