@@ -326,8 +326,13 @@ static int exec(sqlite3 *db, const char *sql, const char *what)
 
 /* Opens the database for writing (it must exist).  Returns it, or NULL (said).  The
  * page cache is capped at 8 MiB: a bigger one made no import faster (measured with
- * tests/bench/import/run) and made the peak memory grow with the file. */
-static sqlite3 *open_db(const char *path)
+ * tests/bench/import/run) and made the peak memory grow with the file.  SQLite's
+ * statement journals (which undo one failed INSERT inside the transaction) are kept in
+ * memory: in a temporary file they cost a write for nearly every record.  They hold the
+ * pages one statement changed, a batch's worth; but --replace's DELETE would put the
+ * whole old table there, so with replace they stay in a file.  Neither choice touches
+ * the WAL that makes the import all or nothing, nor its syncs. */
+static sqlite3 *open_db(const char *path, int replace)
 {
     sqlite3 *db = NULL;
     struct stat st;
@@ -343,31 +348,28 @@ static sqlite3 *open_db(const char *path)
         return NULL;
     }
     sqlite3_busy_timeout(db, 5000);
-    if (exec(db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192", "setting up") != 0) {
+    if (exec(db, replace ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192"
+                         : "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; "
+                           "PRAGMA temp_store=MEMORY", "setting up") != 0) {
         sqlite3_close(db);
         return NULL;
     }
     return db;
 }
 
-/* Feeds the whole input to the loader: first the len bytes already read (first), then
- * the rest of in, through chunk.  Returns 0, or -1 when reading or loading failed
+/* csvload_stream's progress callback: redraws the bar. */
+static void on_progress(void *ud)
+{
+    draw_progress(ud);
+}
+
+/* Loads the whole input: first the len bytes already read (first), then the rest of
+ * in, read on csvload's second thread.  Returns 0, or -1 when reading or loading failed
  * (message in err). */
 static int feed_all(struct import *im, FILE *in, const unsigned char *first, size_t len,
-                    unsigned char *chunk, char *err, size_t errlen)
+                    char *err, size_t errlen)
 {
-    int rc = csvload_feed(im->ld, first, len);
-    draw_progress(im);
-    while (rc == 0 && (len = fread(chunk, 1, CHUNK_SIZE, in)) > 0) {
-        rc = csvload_feed(im->ld, chunk, len);
-        draw_progress(im);
-    }
-    if (rc == 0 && ferror(in)) {
-        snprintf(err, errlen, "%s: cannot read: %s", im->name, strerror(errno));
-        return -1;
-    }
-    if (rc == 0)
-        rc = csvload_finish(im->ld);
+    int rc = csvload_stream(im->ld, in, first, len, im->progress ? on_progress : NULL, im);
     if (rc != 0 && !err[0])
         snprintf(err, errlen, "%s", csvload_errmsg(im->ld));
     return rc;
@@ -471,9 +473,9 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
             goto rollback;
     }
     if (im->sample.bytes)
-        rc = feed_all(im, in, im->sample.bytes, im->sample.len, chunk, err, sizeof err);
+        rc = feed_all(im, in, im->sample.bytes, im->sample.len, err, sizeof err);
     else
-        rc = feed_all(im, in, chunk, len, chunk, err, sizeof err);
+        rc = feed_all(im, in, chunk, len, err, sizeof err);
     if (im->progress)
         fprintf(stderr, "\r\033[K");
     if (rc != 0) {
@@ -564,7 +566,7 @@ int command_import(int argc, char **argv)
             im.size = (unsigned long long)st.st_size;
     }
     im.progress = !args.quiet && im.size >= PROGRESS_MIN && isatty(STDERR_FILENO);
-    db = args.sniff ? NULL : open_db(config.db_path);
+    db = args.sniff ? NULL : open_db(config.db_path, args.replace);
     status = EXIT_WORK;
     if (db && args.rejects) {
         im.rejects = fopen(args.rejects, "wb");

@@ -10,7 +10,9 @@
  * which finds every constraint it breaks; the complaints are reported together, in
  * column order, one per line. */
 #include "csvload.h"
+#include "csvbatch.h"
 #include "csvload_diag.h"
+#include "csvpipe.h"
 #include "csvsniff.h"
 #include "sqlscan.h"
 
@@ -24,6 +26,8 @@
 #define ERR_SIZE    4096
 #define MSG_SIZE    16384   /* the complaints about one record */
 #define MAX_COMPLAINTS 64   /* complaints kept about one record; more are counted */
+#define BATCH_ROWS  256     /* records one multi-row INSERT takes (see flush_batch) */
+#define BATCH_BYTES ((size_t)256 << 10)   /* a batch is full past this many field bytes */
 
 
 /* One complaint about the current record: its field (-1: the record) and where its
@@ -36,6 +40,12 @@ struct complaint {
 struct csvload {
     sqlite3 *db;
     sqlite3_stmt *ins;          /* INSERT INTO table (header columns) VALUES (?, ...) */
+    sqlite3_stmt *multi;        /* the same with batch_rows rows of values, or NULL */
+    int batch_rows;             /* records in a full batch */
+    int multi_ok;               /* the table allows a multi-row INSERT (no triggers, no
+                                 * ON CONFLICT that keeps part of a failed statement) */
+    struct csvbatch batch;      /* records read, not yet inserted */
+    char (*bconv)[16];          /* per batch record and field: a converted date */
     char *table;
     char *name;                 /* the file name shown in messages */
     struct csvload_options opt;
@@ -60,6 +70,8 @@ struct csvload {
     int nc, dropped;
 
     const struct csvread_record *cur;   /* the record being handled */
+    int streaming;              /* csvload_stream's thread owns the reader */
+    unsigned long long offset;  /* csvload_stream: the bytes read of the batches handled */
     long long rows;
     int failed;
     char err[ERR_SIZE];
@@ -75,7 +87,7 @@ static void fail(struct csvload *ld, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ld->err, sizeof ld->err, fmt, ap);
     va_end(ap);
-    if (ld->rd)
+    if (ld->rd && !ld->streaming)
         csvread_fail(ld->rd, ld->err);
 }
 
@@ -133,20 +145,32 @@ static const char *mapped_name(const struct csvload *ld, const char *s, size_t l
     return NULL;
 }
 
-/* Prepares the INSERT for the header's columns.  Returns 0 or -1 (failed). */
-static int prepare_insert(struct csvload *ld, long line)
+/* The text of an INSERT into the header's columns with rows rows of parameters, as a
+ * new sqlite3_malloc'd string (NULL when memory ran out). */
+static char *insert_sql(const struct csvload *ld, int rows)
 {
     sqlite3_str *sql = sqlite3_str_new(ld->db);
-    char *text;
-    int i;
+    int i, k;
     sqlite3_str_appendf(sql, "INSERT INTO \"%w\" (", ld->table);
     for (i = 0; i < ld->ncols; i++)
         sqlite3_str_appendf(sql, "%s\"%w\"", i ? ", " : "", ld->names[i]);
-    sqlite3_str_appendall(sql, ") VALUES (");
-    for (i = 0; i < ld->ncols; i++)
-        sqlite3_str_appendall(sql, i ? ", ?" : "?");
-    sqlite3_str_appendall(sql, ")");
-    text = sqlite3_str_finish(sql);
+    sqlite3_str_appendall(sql, ") VALUES ");
+    for (k = 0; k < rows; k++) {
+        sqlite3_str_appendall(sql, k ? ", (" : "(");
+        for (i = 0; i < ld->ncols; i++)
+            sqlite3_str_appendall(sql, i ? ", ?" : "?");
+        sqlite3_str_appendall(sql, ")");
+    }
+    return sqlite3_str_finish(sql);
+}
+
+/* Prepares the INSERT for the header's columns, and the multi-row one with as many rows
+ * as SQLite's parameter limit lets a batch have (none when that is one, or when the
+ * table does not allow it).  Returns 0 or -1 (failed). */
+static int prepare_insert(struct csvload *ld, long line)
+{
+    char *text = insert_sql(ld, 1);
+    int rows = BATCH_ROWS, maxvars;
     if (!text) {
         fail(ld, "%s: out of memory", ld->name);
         return -1;
@@ -157,6 +181,26 @@ static int prepare_insert(struct csvload *ld, long line)
     sqlite3_free(text);
     if (ld->failed)
         return -1;
+    maxvars = sqlite3_limit(ld->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    if (rows > maxvars / ld->ncols)
+        rows = maxvars / ld->ncols;
+    if (!ld->multi_ok || rows < 2)
+        rows = 1;
+    if (rows > 1) {
+        text = insert_sql(ld, rows);
+        if (!text || sqlite3_prepare_v2(ld->db, text, -1, &ld->multi, NULL) != SQLITE_OK) {
+            sqlite3_finalize(ld->multi);    /* the one-row INSERT will do */
+            ld->multi = NULL;
+            rows = 1;
+        }
+        sqlite3_free(text);
+    }
+    ld->batch_rows = rows;
+    ld->bconv = calloc((size_t)rows * (size_t)ld->ncols, sizeof *ld->bconv);
+    if (!ld->bconv || csvbatch_init(&ld->batch, rows, BATCH_BYTES) != 0) {
+        fail(ld, "%s: out of memory", ld->name);
+        return -1;
+    }
     csvread_set_names(ld->rd, ld->names, ld->ncols);
     ld->header_done = 1;
     return 0;
@@ -301,17 +345,17 @@ static void empty_value(const struct csvcol *c, struct csvval *v)
     }
 }
 
-/* Converts field i (table column c) of the record into ld->bound[i], checking it
- * when check_values is on.  Returns 0, or 1 when the value was refused (complaint
- * added). */
-static int convert(struct csvload *ld, const struct csvread_record *rec, int i,
-                   const struct csvcol *c)
+/* Converts the value s (len bytes; NULL for an empty unquoted field) of table column c
+ * into *v as it is to be bound, checking it when check_values is on; a date rewritten
+ * as ISO goes into conv, which v then points to.  Returns 0, or 1 when the value was
+ * refused, with *what (what it is not) and *why (a detail, or NULL) set. */
+static int convert_value(const struct csvload *ld, const char *s, size_t len,
+                         const struct csvcol *c, struct csvval *v, char conv[16],
+                         const char **what, const char **why)
 {
-    const char *s = rec->vals[i];
-    size_t len = s ? rec->lens[i] : 0, tl = len;
-    struct csvval *v = &ld->bound[i];
-    char shown[256], msg[ERR_SIZE];
-    const char *t = s, *what, *why = NULL;
+    const char *t = s;
+    size_t tl = len;
+    *why = NULL;
     if (!s) {
         empty_value(c, v);
         return 0;
@@ -331,25 +375,25 @@ static int convert(struct csvload *ld, const struct csvread_record *rec, int i,
         return 0;
     }
     if (c->is_date) {
-        if (csvsniff_date(s, len, ld->conv[i], &why)) {
+        if (csvsniff_date(s, len, conv, why)) {
             v->type = SQLITE_TEXT;
-            v->s = ld->conv[i];
+            v->s = conv;
             v->len = 10;
             return 0;
         }
-        what = "a date";
+        *what = "a date";
     } else if (c->kind == CSVK_INTEGER) {
         if (csvsniff_integer(s, len, &v->i)) {
             v->type = SQLITE_INTEGER;
             return 0;
         }
-        what = "an integer";
+        *what = "an integer";
     } else if (c->kind == CSVK_REAL) {
         if (csvsniff_real(s, len, &v->d)) {
             v->type = SQLITE_FLOAT;
             return 0;
         }
-        what = "a number";
+        *what = "a number";
     } else {
         if (csvsniff_integer(s, len, &v->i)) {
             v->type = SQLITE_INTEGER;
@@ -359,13 +403,27 @@ static int convert(struct csvload *ld, const struct csvread_record *rec, int i,
             v->type = SQLITE_FLOAT;
             return 0;
         }
-        what = "a number";
+        *what = "a number";
     }
+    v->type = SQLITE_NULL;
+    return 1;
+}
+
+/* Converts field i (table column c) of the record into ld->bound[i], checking it
+ * when check_values is on.  Returns 0, or 1 when the value was refused (complaint
+ * added). */
+static int convert(struct csvload *ld, const struct csvread_record *rec, int i,
+                   const struct csvcol *c)
+{
+    const char *s = rec->vals[i], *what = NULL, *why = NULL;
+    size_t len = s ? rec->lens[i] : 0;
+    char shown[256], msg[ERR_SIZE];
+    if (convert_value(ld, s, len, c, &ld->bound[i], ld->conv[i], &what, &why) == 0)
+        return 0;
     csvdiag_value(shown, sizeof shown, s, len);
     snprintf(msg, sizeof msg, "field '%s': %s is not %s%s%s%s", c->name, shown, what,
              why ? " (" : "", why ? why : "", why ? ")" : "");
     complain(ld, i, msg);
-    v->type = SQLITE_NULL;
     return 1;
 }
 
@@ -387,10 +445,21 @@ static void explain(struct csvload *ld, const struct csvread_record *rec, int rc
     reject_complaints(ld);
 }
 
+/* True when SQLite's refusal (extended code ext) is about the record, not the
+ * database, and undid only the statement: the transaction (open before it when in_txn)
+ * is still open. */
+static int refused_record(const struct csvload *ld, int ext, int in_txn)
+{
+    if ((ext & 0xFF) != SQLITE_CONSTRAINT && ext != SQLITE_MISMATCH && ext != SQLITE_TOOBIG &&
+        ext != SQLITE_RANGE)
+        return 0;
+    return !in_txn || !sqlite3_get_autocommit(ld->db);
+}
+
 /* Converts, binds and inserts the record; a refused record is explained. */
 static void insert_record(struct csvload *ld, const struct csvread_record *rec)
 {
-    int i, rc, nbad = 0;
+    int i, rc, nbad = 0, in_txn = !sqlite3_get_autocommit(ld->db);
     for (i = 0; i < ld->ncols; i++) {
         ld->bad[i] = (unsigned char)convert(ld, rec, i, &ld->cols[ld->colidx[i]]);
         nbad += ld->bad[i];
@@ -418,8 +487,7 @@ static void insert_record(struct csvload *ld, const struct csvread_record *rec)
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(ld->db));
         sqlite3_reset(ld->ins);
-        if ((ext & 0xFF) != SQLITE_CONSTRAINT && ext != SQLITE_MISMATCH && ext != SQLITE_TOOBIG &&
-            ext != SQLITE_RANGE) {
+        if (!refused_record(ld, ext, in_txn)) {
             fail(ld, "%s:%ld: %s", ld->name, rec->line, msg);
             return;
         }
@@ -427,21 +495,89 @@ static void insert_record(struct csvload *ld, const struct csvread_record *rec)
     }
 }
 
+/* Binds every record of the full batch to the multi-row INSERT and runs it.  Returns 1
+ * when all were inserted, 0 when some value was refused or SQLite refused some record
+ * (nothing of the batch was inserted: the records are to be inserted one by one, to
+ * find and explain the bad ones), or -1 when the load failed. */
+static int insert_batch(struct csvload *ld)
+{
+    struct csvbatch *b = &ld->batch;
+    struct csvread_record rec;
+    struct csvval v;
+    const char *what, *why;
+    int k, i, p = 1, rc, ext, in_txn = !sqlite3_get_autocommit(ld->db);
+    for (k = 0; k < b->n; k++) {
+        csvbatch_record(b, k, &rec);
+        for (i = 0; i < ld->ncols; i++, p++) {
+            if (convert_value(ld, rec.vals[i], rec.vals[i] ? rec.lens[i] : 0,
+                              &ld->cols[ld->colidx[i]], &v,
+                              ld->bconv[(size_t)k * (size_t)ld->ncols + (size_t)i], &what,
+                              &why) != 0)
+                return 0;
+            if (csvval_bind(ld->multi, p, &v) != SQLITE_OK) {
+                fail(ld, "%s:%ld: %s", ld->name, rec.line, sqlite3_errmsg(ld->db));
+                return -1;
+            }
+        }
+    }
+    rc = sqlite3_step(ld->multi);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(ld->multi);
+        ld->rows += b->n;
+        return 1;
+    }
+    ext = sqlite3_extended_errcode(ld->db);
+    if (refused_record(ld, ext, in_txn)) {
+        sqlite3_reset(ld->multi);
+        return 0;
+    }
+    fail(ld, "%s:%ld: %s", ld->name, b->lines[0], sqlite3_errmsg(ld->db));
+    sqlite3_reset(ld->multi);
+    return -1;
+}
+
+/* Inserts the records of the batch, then empties it: all at once through the
+ * multi-row INSERT when the batch is full and every record is good (one statement per
+ * batch instead of per record: SQLite's per-statement work, such as building the
+ * lookup table of a CHECK's IN list, is done once a batch), else one by one, so each
+ * bad record is found, explained and reported in order. */
+static void flush_batch(struct csvload *ld)
+{
+    struct csvbatch *b = &ld->batch;
+    struct csvread_record rec;
+    int k;
+    if (!ld->failed && b->n > 0 && !(ld->multi && b->n == ld->batch_rows &&
+                                     insert_batch(ld) != 0)) {
+        for (k = 0; k < b->n && !ld->failed; k++) {
+            csvbatch_record(b, k, &rec);
+            ld->cur = &rec;
+            insert_record(ld, &rec);
+        }
+        ld->cur = NULL;
+    }
+    csvbatch_clear(b);
+}
+
 /* csvread's record callback: the header is matched, a record inserted.  Returns
  * nonzero once the load has failed. */
 static int on_record(void *ud, const struct csvread_record *rec)
 {
     struct csvload *ld = ud;
-    ld->cur = rec;
     if (!ld->header_done) {
+        ld->cur = rec;
         read_header(ld, rec);
     } else if (rec->n != ld->ncols) {
         char msg[128];
+        flush_batch(ld);    /* the records before it are reported first */
         snprintf(msg, sizeof msg, "record has %d field%s, the %s has %d", rec->n,
                  rec->n == 1 ? "" : "s", ld->opt.no_header ? "table" : "header", ld->ncols);
-        reject(ld, msg);
-    } else {
-        insert_record(ld, rec);
+        ld->cur = rec;
+        if (!ld->failed)
+            reject(ld, msg);
+    } else if (csvbatch_add(&ld->batch, rec) != 0) {
+        fail(ld, "%s:%ld: out of memory", ld->name, rec->line);
+    } else if (csvbatch_full(&ld->batch)) {
+        flush_batch(ld);
     }
     ld->cur = NULL;
     return ld->failed;
@@ -454,6 +590,9 @@ void csvload_free(struct csvload *ld)
     if (!ld)
         return;
     sqlite3_finalize(ld->ins);
+    sqlite3_finalize(ld->multi);
+    csvbatch_free(&ld->batch);
+    free(ld->bconv);
     csvread_free(ld->rd);
     csvdiag_free(ld->diag);
     for (j = 0; j < ld->ntab; j++) {
@@ -509,6 +648,23 @@ static enum csvkind kind_of(const char *type)
     return CSVK_NUMERIC;
 }
 
+/* True when the table has a trigger (or whether it has one cannot be told). */
+static int has_triggers(const struct csvload *ld)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 1;
+    if (sqlite3_prepare_v2(ld->db, "SELECT count(*) FROM (SELECT tbl_name FROM sqlite_schema "
+                           "WHERE type='trigger' UNION ALL SELECT tbl_name FROM "
+                           "sqlite_temp_schema WHERE type='trigger') WHERE tbl_name=?1 "
+                           "COLLATE NOCASE", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, ld->table, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            found = sqlite3_column_int(st, 0) > 0;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 /* Reads the table's columns into ld->cols.  Returns 0 or -1 (with err). */
 static int load_columns(struct csvload *ld, char *err, size_t errlen)
 {
@@ -523,6 +679,7 @@ static int load_columns(struct csvload *ld, char *err, size_t errlen)
     }
     sqlite3_finalize(st);
     st = NULL;
+    ld->multi_ok = sql && !sqlscan_has_on_conflict(sql) && !has_triggers(ld);
     if (sqlite3_prepare_v2(ld->db, "SELECT name, type, \"notnull\", dflt_value, pk, "
                            "(SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) "
                            "FROM pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK) {
@@ -642,6 +799,7 @@ int csvload_feed(struct csvload *ld, const void *data, size_t len)
     if (ld->failed)
         return -1;
     if (csvread_feed(ld->rd, data, len) != 0) {
+        flush_batch(ld);    /* the records before the break are checked and reported */
         fail(ld, "%s", csvread_errmsg(ld->rd));
         return -1;
     }
@@ -654,9 +812,11 @@ int csvload_finish(struct csvload *ld)
     if (ld->failed)
         return -1;
     if (csvread_finish(ld->rd) != 0) {
+        flush_batch(ld);
         fail(ld, "%s", csvread_errmsg(ld->rd));
         return -1;
     }
+    flush_batch(ld);
     if (!ld->header_done)
         fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
     return ld->failed ? -1 : 0;
@@ -677,7 +837,49 @@ long long csvload_rows(const struct csvload *ld)
 /* The bytes read so far. */
 unsigned long long csvload_offset(const struct csvload *ld)
 {
-    return csvread_offset(ld->rd);
+    return ld->streaming ? ld->offset : csvread_offset(ld->rd);
+}
+
+/* Loads the rest of the input from a reading thread; see csvload.h.  The records come
+ * in batches, in file order, and go through on_record as csvload_feed's do, so every
+ * check, message and its order is the same; only this thread touches the database. */
+int csvload_stream(struct csvload *ld, FILE *in, const void *first, size_t len,
+                   void (*progress)(void *ud), void *ud)
+{
+    struct csvpipe *p;
+    struct csvbatch *b;
+    struct csvread_record rec;
+    char err[ERR_SIZE];
+    int k, rc;
+    if (ld->failed)
+        return -1;
+    p = csvpipe_start(ld->rd, in, first, len, !ld->header_done, ld->name);
+    if (!p) {
+        fail(ld, "%s: cannot start reading: out of memory or threads", ld->name);
+        return -1;
+    }
+    ld->streaming = 1;
+    while (!ld->failed && (b = csvpipe_next(p)) != NULL) {
+        for (k = 0; k < b->n && !ld->failed; k++) {
+            csvbatch_record(b, k, &rec);
+            on_record(ld, &rec);
+        }
+        ld->offset = b->offset;
+        csvpipe_release(p, b);
+        if (progress)
+            progress(ud);
+    }
+    rc = csvpipe_end(p, err, sizeof err);
+    ld->streaming = 0;
+    csvread_set_callback(ld->rd, on_record, ld);
+    if (ld->failed)
+        return -1;
+    flush_batch(ld);    /* the records before a break are checked and reported first */
+    if (rc != 0)
+        fail(ld, "%s", err);
+    else if (!ld->header_done)
+        fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
+    return ld->failed ? -1 : 0;
 }
 
 /* The record being rejected, or NULL. */

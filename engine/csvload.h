@@ -15,6 +15,7 @@
 #define VIGIL_CSVLOAD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -57,6 +58,14 @@ int csvload_feed(struct csvload *ld, const void *data, size_t len);
 /* Ends the input: the last record without a line end is inserted, an unterminated
  * quote or a file without a header is an error.  Returns 0 or -1. */
 int csvload_finish(struct csvload *ld);
+
+/* Loads all the rest of the input, instead of csvload_feed and csvload_finish: first
+ * (len bytes already read from in), then in to its end, read and parsed on a second
+ * thread while this one inserts (the database is used from this thread only).
+ * progress (may be NULL) is called with ud now and then.  Returns 0, or -1 once the
+ * load has failed (see csvload_errmsg; a read error is "NAME: cannot read: ..."). */
+int csvload_stream(struct csvload *ld, FILE *in, const void *first, size_t len,
+                   void (*progress)(void *ud), void *ud);
 
 /* The message of the failure ("" while none). */
 const char *csvload_errmsg(const struct csvload *ld);

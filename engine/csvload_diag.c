@@ -118,7 +118,11 @@ int csvval_bind(sqlite3_stmt *st, int idx, const struct csvval *v)
     case SQLITE_FLOAT:
         return sqlite3_bind_double(st, idx, v->d);
     case SQLITE_TEXT:
-        return sqlite3_bind_text(st, idx, v->s, v->len, SQLITE_STATIC);
+        /* A length of -1 tells SQLite the text ends in a NUL (v->s[len] is one, and
+         * csvread refuses NUL bytes inside a field), so it need not copy the value to
+         * add one each time a function or comparison reads it. */
+        return sqlite3_bind_text(st, idx, v->s, v->s[v->len] == '\0' ? -1 : v->len,
+                                 SQLITE_STATIC);
     case CSVVAL_DEFAULT:
         return sqlite3_bind_value(st, idx, v->dflt);
     default:

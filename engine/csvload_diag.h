@@ -18,7 +18,8 @@ struct csvval {
                              * CSVVAL_DEFAULT (the column's default value, dflt) */
     sqlite3_int64 i;
     double d;
-    const char *s;          /* SQLITE_TEXT: the bytes (len of them) */
+    const char *s;          /* SQLITE_TEXT: the bytes (len of them, then a NUL, with
+                             * none inside) */
     int len;
     sqlite3_value *dflt;    /* CSVVAL_DEFAULT: the value (borrowed) */
 };

@@ -358,6 +358,13 @@ struct csvread *csvread_new(const char *name, const struct csvread_options *opt,
     return r;
 }
 
+/* Sends later records to fn; see csvread.h. */
+void csvread_set_callback(struct csvread *r, csvread_fn fn, void *ud)
+{
+    r->fn = fn;
+    r->ud = ud;
+}
+
 /* Names the columns of later records in messages; see csvread.h. */
 void csvread_set_names(struct csvread *r, const char *const *names, int n)
 {

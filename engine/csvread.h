@@ -46,6 +46,9 @@ struct csvread;
 struct csvread *csvread_new(const char *name, const struct csvread_options *opt,
                             csvread_fn fn, void *ud);
 
+/* Sends later records to fn (with ud) instead of the callback given to csvread_new. */
+void csvread_set_callback(struct csvread *r, csvread_fn fn, void *ud);
+
 /* Names the columns of later records in messages ("field 'x' (column N)"); names is
  * borrowed and must outlive the reader's use. */
 void csvread_set_names(struct csvread *r, const char *const *names, int n);

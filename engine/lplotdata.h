@@ -1,5 +1,6 @@
-/* The numeric fast paths of vigil.gnuplot (engine/lplotdata.c), registered in the
- * function table of engine/lgnuplot.c. */
+/* The numeric fast paths of vigil.gnuplot (engine/lplotdata.c): three functions of the
+ * function table of engine/lgnuplot.c, and plotdata_register, which adds the Column
+ * type and vigil.gnuplot.column to the module table on top of the stack. */
 #ifndef VIGIL_LPLOTDATA_H
 #define VIGIL_LPLOTDATA_H
 
@@ -8,5 +9,15 @@
 int plotdata_scan(lua_State *L);
 int plotdata_datablock(lua_State *L);
 int plotdata_reduce_xy(lua_State *L);
+void plotdata_register(lua_State *L);
+
+/* Where plotdata_write_part sends its text, piece by piece. */
+typedef void (*plotdata_put)(void *ctx, const char *p, size_t n);
+
+/* Writes the datablock part at idx, {block = "$name", x = Column, y = Column [, plan =
+ * {lo =, hi =, columns =}]}, as vigil.gnuplot.datablock(block, x, y, plan) returns it
+ * (no newline after the terminator), through put; returns how many lines that is.
+ * Raises on a malformed part (before anything is written). */
+size_t plotdata_write_part(lua_State *L, int idx, plotdata_put put, void *ctx);
 
 #endif

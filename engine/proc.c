@@ -218,20 +218,30 @@ static int reap(pid_t pid, double deadline, int *status)
     return 0;
 }
 
-/* Writes the next chunk of the input to *fd; closes *fd when all is written or the
- * child has closed its end. */
-static void feed(int *fd, const struct proc_options *opt, size_t *written, struct proc_result *res)
+/* A running child (see proc.h): its descriptors, what it wrote so far, the deadline,
+ * and the SIGPIPE disposition to put back when it is done. */
+struct proc {
+    pid_t pid;
+    int fds[3];      /* our ends: its stdin (written), stdout, stderr (read); -1: closed */
+    struct sink out, err;
+    double deadline; /* 0: no limit */
+    int timed_out, input_short;
+    int failed;      /* an error number (ENOMEM, a poll error): the child will be killed */
+    struct sigaction old_pipe;
+};
+
+/* Writes up to len bytes of buf to the child's stdin; closes it when the child has
+ * closed its end.  Returns the bytes written. */
+static size_t feed(struct proc *p, const char *buf, size_t len)
 {
-    size_t left = opt->input_len - *written;
-    ssize_t n = write(*fd, opt->input + *written, left < PROC_CHUNK ? left : PROC_CHUNK);
-    if (n > 0) {
-        *written += (size_t)n;
-        if (*written == opt->input_len)
-            close_fd(fd);
-    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        res->input_short = 1; /* EPIPE: the child stopped reading */
-        close_fd(fd);
+    ssize_t n = write(p->fds[0], buf, len < PROC_CHUNK ? len : PROC_CHUNK);
+    if (n > 0)
+        return (size_t)n;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        p->input_short = 1; /* EPIPE: the child stopped reading */
+        close_fd(&p->fds[0]);
     }
+    return 0;
 }
 
 /* Reads what is available on *fd into s; closes *fd at end of file or on error.
@@ -247,141 +257,185 @@ static int drain(int *fd, struct sink *s)
     return 0;
 }
 
-/* The poll loop: feeds the input and drains both outputs until the child closes its
- * outputs or the deadline passes (res->timed_out). Closes the three descriptors.
- * Returns 0, or an error number (ENOMEM) on which the caller kills the child. */
-static int exchange(const struct proc_options *opt, double deadline, int fds[3],
-                    struct sink *out, struct sink *err, struct proc_result *res)
+/* The poll loop: writes buf[0..len) to the child's stdin (as long as it reads) while
+ * draining both outputs; with len 0, drains until the child closes its outputs.  Stops
+ * at the deadline (p->timed_out) or on an error (p->failed).  Returns the bytes
+ * written. */
+static size_t pump(struct proc *p, const char *buf, size_t len)
 {
     size_t written = 0;
-    int failed = 0;
-    if (opt->input_len == 0 || !opt->input)
-        close_fd(&fds[0]);
-    while (!failed && (fds[0] >= 0 || fds[1] >= 0 || fds[2] >= 0)) {
+    while (!p->failed && !p->timed_out) {
+        int writing = len > 0 && written < len && p->fds[0] >= 0;
+        if (len > 0 ? !writing : p->fds[1] < 0 && p->fds[2] < 0)
+            break;
         int wait_ms = -1;
-        if (deadline > 0) {
-            double left = deadline - now();
+        if (p->deadline > 0) {
+            double left = p->deadline - now();
             if (left <= 0) {
-                res->timed_out = 1;
+                p->timed_out = 1;
                 break;
             }
             wait_ms = (int)(left * 1000.0) + 1;
         }
-        struct pollfd p[3];
+        struct pollfd pf[3];
         int which[3];
         nfds_t n = 0;
-        for (int i = 0; i < 3; i++) {
-            if (fds[i] >= 0) {
-                p[n].fd = fds[i];
-                p[n].events = i == 0 ? POLLOUT : POLLIN;
-                p[n].revents = 0;
+        for (int i = writing ? 0 : 1; i < 3; i++) {
+            if (p->fds[i] >= 0) {
+                pf[n].fd = p->fds[i];
+                pf[n].events = i == 0 ? POLLOUT : POLLIN;
+                pf[n].revents = 0;
                 which[n++] = i;
             }
         }
-        int r = poll(p, n, wait_ms);
+        int r = poll(pf, n, wait_ms);
         if (r < 0) {
             if (errno != EINTR)
-                failed = errno;
+                p->failed = errno;
             continue;
         }
-        for (nfds_t k = 0; k < n && !failed; k++) {
-            if (!p[k].revents)
+        for (nfds_t k = 0; k < n && !p->failed; k++) {
+            if (!pf[k].revents)
                 continue;
             int i = which[k];
             if (i == 0)
-                feed(&fds[0], opt, &written, res);
-            else if (drain(&fds[i], i == 1 ? out : err) != 0)
-                failed = ENOMEM;
+                written += feed(p, buf + written, len - written);
+            else if (drain(&p->fds[i], i == 1 ? &p->out : &p->err) != 0)
+                p->failed = ENOMEM;
         }
     }
-    if (fds[0] >= 0 && written < opt->input_len)
-        res->input_short = 1;
-    for (int i = 0; i < 3; i++)
-        close_fd(&fds[i]);
-    return failed;
+    return written;
 }
 
-/* Runs a child to completion with a time limit (see proc.h for the contract). */
-int proc_run(const struct proc_options *opt, struct proc_result *res)
+/* Closes the child's descriptors, frees its buffers and p, and puts SIGPIPE back. */
+static void proc_free(struct proc *p)
 {
-    memset(res, 0, sizeof *res);
-    size_t max = opt->max_output ? opt->max_output : PROC_DEFAULT_MAX_OUTPUT;
-    struct sink out = {0}, err = {0};
-    int in_p[2] = {-1, -1}, out_p[2] = {-1, -1}, err_p[2] = {-1, -1};
-    int saved;
+    for (int i = 0; i < 3; i++)
+        close_fd(&p->fds[i]);
+    sink_free(&p->out);
+    sink_free(&p->err);
+    sigaction(SIGPIPE, &p->old_pipe, NULL);
+    free(p);
+}
+
+/* Starts a child whose stdin is a pipe fed by proc_feed (see proc.h). */
+int proc_start(const struct proc_options *opt, struct proc **out)
+{
+    *out = NULL;
     if (!opt->argv || !opt->argv[0]) {
         errno = EINVAL;
         return -1;
     }
-    if (sink_init(&out, max) != 0 || sink_init(&err, max) != 0) {
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    size_t max = opt->max_output ? opt->max_output : PROC_DEFAULT_MAX_OUTPUT;
+    int in_p[2] = {-1, -1}, out_p[2] = {-1, -1}, err_p[2] = {-1, -1};
+    int saved = 0;
+    p->fds[0] = p->fds[1] = p->fds[2] = -1;
+    if (sink_init(&p->out, max) != 0 || sink_init(&p->err, max) != 0)
         saved = ENOMEM;
-        goto fail;
-    }
-    if (make_pipe(in_p) != 0 || make_pipe(out_p) != 0 || make_pipe(err_p) != 0) {
+    else if (make_pipe(in_p) != 0 || make_pipe(out_p) != 0 || make_pipe(err_p) != 0)
         saved = errno;
-        goto fail;
-    }
 
-    struct sigaction ignore, old_pipe;
+    struct sigaction ignore;
     memset(&ignore, 0, sizeof ignore);
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
-    sigaction(SIGPIPE, &ignore, &old_pipe);
+    sigaction(SIGPIPE, &ignore, &p->old_pipe);
 
-    double deadline = opt->timeout > 0 ? now() + opt->timeout : 0;
-    pid_t pid;
-    int rc = spawn_child(opt->argv, in_p[0], out_p[1], err_p[1], &pid);
+    if (!saved) {
+        p->deadline = opt->timeout > 0 ? now() + opt->timeout : 0;
+        saved = spawn_child(opt->argv, in_p[0], out_p[1], err_p[1], &p->pid);
+    }
     close_fd(&in_p[0]);
     close_fd(&out_p[1]);
     close_fd(&err_p[1]);
-    if (rc != 0) {
-        sigaction(SIGPIPE, &old_pipe, NULL);
-        saved = rc;
-        goto fail;
+    p->fds[0] = in_p[1]; /* now owned by p */
+    p->fds[1] = out_p[0];
+    p->fds[2] = err_p[0];
+    if (saved) {
+        proc_free(p);
+        errno = saved;
+        return -1;
     }
-    int fds[3] = {in_p[1], out_p[0], err_p[0]};
-    in_p[1] = out_p[0] = err_p[0] = -1; /* now owned by exchange */
-    set_nonblock(fds[0]);
-    set_nonblock(fds[1]);
-    set_nonblock(fds[2]);
+    for (int i = 0; i < 3; i++)
+        set_nonblock(p->fds[i]);
+    *out = p;
+    return 0;
+}
 
+/* Writes input to the child (see proc.h). */
+int proc_feed(struct proc *p, const char *buf, size_t len)
+{
+    if (p->fds[0] < 0 || len == 0)
+        return p->failed || p->timed_out ? -1 : 0;
+    size_t written = pump(p, buf, len);
+    if (written < len && p->fds[0] >= 0)
+        p->input_short = 1;
+    if (p->failed || p->timed_out) {
+        errno = p->failed ? p->failed : ETIMEDOUT;
+        return -1;
+    }
+    return 0;
+}
+
+/* Ends the input and waits for the child (see proc.h). */
+int proc_finish(struct proc *p, struct proc_result *res)
+{
+    memset(res, 0, sizeof *res);
+    close_fd(&p->fds[0]);
+    pump(p, NULL, 0);
     int status = 0;
-    int failed = exchange(opt, deadline, fds, &out, &err, res);
-    if (failed || res->timed_out)
-        kill_and_reap(pid, &status);
-    else if (reap(pid, deadline, &status))
-        res->timed_out = 1;
-    sigaction(SIGPIPE, &old_pipe, NULL);
+    if (p->failed || p->timed_out)
+        kill_and_reap(p->pid, &status);
+    else if (reap(p->pid, p->deadline, &status))
+        p->timed_out = 1;
+    int failed = p->failed;
     if (failed) {
-        saved = failed;
-        goto fail;
+        proc_free(p);
+        errno = failed;
+        return -1;
     }
-
     if (WIFEXITED(status)) {
         res->exited = 1;
         res->exit_code = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
         res->signal = WTERMSIG(status);
     }
-    res->out = out.buf;
-    res->out_len = out.len;
-    res->out_truncated = out.truncated;
-    res->err = err.buf;
-    res->err_len = err.len;
-    res->err_truncated = err.truncated;
+    res->timed_out = p->timed_out;
+    res->input_short = p->input_short;
+    res->out = p->out.buf;
+    res->out_len = p->out.len;
+    res->out_truncated = p->out.truncated;
+    res->err = p->err.buf;
+    res->err_len = p->err.len;
+    res->err_truncated = p->err.truncated;
+    p->out.buf = p->err.buf = NULL; /* now owned by res */
+    proc_free(p);
     return 0;
+}
 
-fail:
-    for (int i = 0; i < 2; i++) {
-        close_fd(&in_p[i]);
-        close_fd(&out_p[i]);
-        close_fd(&err_p[i]);
-    }
-    sink_free(&out);
-    sink_free(&err);
+/* Kills the child and frees everything (see proc.h). */
+void proc_abort(struct proc *p)
+{
+    int status;
+    kill_and_reap(p->pid, &status);
+    proc_free(p);
+}
+
+/* Runs a child to completion with a time limit (see proc.h for the contract). */
+int proc_run(const struct proc_options *opt, struct proc_result *res)
+{
+    struct proc *p;
     memset(res, 0, sizeof *res);
-    errno = saved;
-    return -1;
+    if (proc_start(opt, &p) != 0)
+        return -1;
+    if (opt->input && opt->input_len > 0)
+        proc_feed(p, opt->input, opt->input_len); /* a failure is the child's: see finish */
+    return proc_finish(p, res);
 }
 
 /* Frees the output buffers of a result; safe to call twice. */

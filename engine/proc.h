@@ -40,6 +40,32 @@ struct proc_result {
  * free and no child is left behind. SIGPIPE is ignored while the child runs. */
 int proc_run(const struct proc_options *opt, struct proc_result *res);
 
+/* The same in steps, for input made while the child already runs: proc_start starts
+ * argv (opt->input is not used) with its stdin a pipe; proc_feed writes to it while
+ * draining the child's outputs (so neither side can block the other); proc_finish
+ * closes the input, drains, waits (killing the child at the deadline, counted from
+ * proc_start) and fills res as proc_run does.  proc_abort kills the child instead.
+ * proc_finish or proc_abort, exactly one of them, frees the proc and reaps the child.
+ * SIGPIPE is ignored from proc_start until then. */
+struct proc;
+
+/* Returns 0 and the running child in *out, or -1 with errno as proc_run (nothing is
+ * left to free or reap). */
+int proc_start(const struct proc_options *opt, struct proc **out);
+
+/* Writes buf[0..len) to the child's stdin, or drops it when the child has closed its
+ * stdin (res->input_short at the end).  Returns 0, or -1 with errno ETIMEDOUT (the
+ * deadline passed) or ENOMEM; then further input is dropped and proc_finish kills the
+ * child. */
+int proc_feed(struct proc *p, const char *buf, size_t len);
+
+/* Returns 0 with res filled (see proc_run), or -1 with errno (ENOMEM) after killing
+ * the child; p is freed either way. */
+int proc_finish(struct proc *p, struct proc_result *res);
+
+/* Kills the child (SIGTERM, then SIGKILL), reaps it and frees p. */
+void proc_abort(struct proc *p);
+
 /* Frees the output buffers of res; safe to call twice. */
 void proc_result_free(struct proc_result *res);
 

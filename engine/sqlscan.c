@@ -223,3 +223,18 @@ size_t sqlscan_quote(char *buf, size_t size, const char *name)
         buf[n < size ? n : size - 1] = '\0';
     return n;
 }
+
+/* True when the SQL text has an ON CONFLICT clause; see sqlscan.h. */
+int sqlscan_has_on_conflict(const char *sql)
+{
+    struct sqltok t;
+    int after_on = 0;
+    const char *s = sqlscan_next(sql, &t);
+    while (t.kind != SQLTOK_END) {
+        if (after_on && sqlscan_ident_is(&t, "conflict", 8) && t.kind == SQLTOK_WORD)
+            return 1;
+        after_on = t.kind == SQLTOK_WORD && sqlscan_ident_is(&t, "on", 2);
+        s = sqlscan_next(s, &t);
+    }
+    return 0;
+}

@@ -34,6 +34,10 @@ int sqlscan_checks(const char *create_sql,
  * CHECK (x IS date(x, '+0 days')) does. */
 int sqlscan_calls_date(const char *sql, const char *name);
 
+/* True when the SQL text has an ON CONFLICT clause (a constraint that may FAIL or
+ * ROLLBACK rather than undo only the statement). */
+int sqlscan_has_on_conflict(const char *sql);
+
 /* Writes name into buf as an SQL identifier in double quotes ("" for a quote).
  * Returns the length it needs (as snprintf). */
 size_t sqlscan_quote(char *buf, size_t size, const char *name);

@@ -51,6 +51,53 @@ T.is(table.concat(xs, " ") .. ":" .. tostring(ys[2] ~= ys[2]), "1 2 3 6:true",
      "reduce: a gap is kept where it was, each side reduced alone")
 T.is(math.type(xs[1]), "integer", "reduce: integers stay integers")
 
+-- columns: arrays of numbers read into C once, with their summary; the datablocks of
+-- columns (reduced or not) are those of the arrays
+local col, bad, badtype = gnuplot.column({ 1, 2, "3" })
+T.ok(col == nil and bad == 3 and badtype == "string", "column: nil, index and type of a non-number")
+col = gnuplot.column({ 3, 0 / 0, 1, math.huge })
+local n, lo, hi, sorted, finite = col:summary()
+T.is(table.concat({ n, lo, hi, tostring(sorted), tostring(finite), #col }, " "), "4 1.0 inf false true 4",
+     "column: summary (NaN left out, order broken) and length")
+T.is(select(2, gnuplot.column({ 0 / 0 }):summary()), nil, "column: no range when every value is NaN")
+local odd_x = { math.maxinteger, math.mininteger, 2 ^ 53 + 1, 1e15, 1e15 - 1, -0.0, 0, 2.5 }
+local odd_y = { 1, 2, 3, 4, 5, 6, 7, 8 }
+local want = {}
+for i = 1, #odd_x do
+  want[i] = emit.number(odd_x[i]) .. " " .. emit.number(odd_y[i])
+end
+T.is(gnuplot.datablock("$t", gnuplot.column(odd_x), gnuplot.column(odd_y)),
+     "$t << VIGIL_EOD\n" .. table.concat(want, "\n") .. "\nVIGIL_EOD",
+     "datablock of columns: huge integers, -0, whole floats as emit.number writes them")
+do
+  local wx, wy, seed2, walk = {}, {}, 5, 0
+  for i = 1, 5000 do
+    seed2 = (seed2 * 1103515245 + 12345) % 2147483648
+    walk = walk + (seed2 >> 16) % 21 - 10
+    wx[i], wy[i] = i * 0.5, i % 777 == 0 and 0 / 0 or walk / 4
+  end
+  local rx, ry = gnuplot.reduce(wx, wy, 0.5, 2500, 37)
+  T.is(gnuplot.datablock("$w", gnuplot.column(wx), gnuplot.column(wy), { lo = 0.5, hi = 2500, columns = 37 }),
+       gnuplot.datablock("$w", rx, ry), "datablock of columns with a plan: the reduction of the arrays")
+  -- a program of parts: the datablock is written into the pipe; gnuplot's error names
+  -- the right line after it (1 + 5000 + 2 lines before the plot)
+  local run = gnuplot.start()
+  local ok, err = pcall(run.finish, run, { "set print '-'",
+    { block = "$w", x = gnuplot.column(wx), y = gnuplot.column(wy) }, "plot $w with linez" })
+  T.ok(not ok and err:match("^gnuplot: line 5004: unrecognized plot type\n  plot %$w with linez$"),
+       "parts: gnuplot's error and line after a datablock part (" .. tostring(err):gsub("\n", " / ") .. ")")
+  T.raises(function() run:finish("print 1\n") end, "over", "a run runs once")
+  run = gnuplot.start()
+  local out = run:finish({ "set print '-'", { block = "$w", x = gnuplot.column(wx), y = gnuplot.column(wy),
+    plan = { lo = 0.5, hi = 2500, columns = 37 } }, "stats $w using 1:2 nooutput", "print STATS_records + STATS_invalid" })
+  T.is(out, #rx .. "\n", "parts: gnuplot reads the reduced datablock part whole")
+  run = gnuplot.start()
+  run:close()
+  T.raises(function() run:finish("print 1\n") end, "over", "a closed run does not run")
+  T.raises(function() gnuplot.run({ "print 1", 42 }) end, "part 2 of the program is a number",
+           "parts: only strings and datablock parts")
+end
+
 -- the chart: a random walk of N points, with and without the reduction
 local N, W, H = 200000, 800, 480
 local px, py, y, seed = {}, {}, 0, 99
@@ -80,8 +127,13 @@ T.is(points(plot.script{ x = { 1, 2, 3 }, y = { 1, 2, 3 }, out = "s.png" }), 3,
 T.is(points(plot.script{ x = px, y = py, out = "p.png", points = true }), N,
      "points = true: not reduced (each point is drawn)")
 
-plot.line(spec("r.png"))
+local saved = spec("r.png")
+saved.save_script = "r.gp"
+plot.line(saved)
 plot.line(spec("f.png", false))
+local f = assert(io.open("r.gp", "rb"))
+T.is(f:read("a"), reduced, "save_script holds the program plot.script gives")
+f:close()
 
 -- Returns the pixels of a PNG as an array of "r g b" strings, decoded by gnuplot.
 local function pixels(png)

@@ -12,6 +12,7 @@ int main(void)
     test_csvsniff();
     test_fmt();
     test_proc();
+    test_plotcolumn();
     printf("1..%d\n", unit_count());
     return unit_failures() ? 1 : 0;
 }

@@ -492,6 +492,127 @@ static void test_dbinit(void)
 }
 
 /* All csvload tests (called by main.c). */
+/* Every reject message, joined with newlines. */
+struct reject_log {
+    char text[8192];
+    size_t used;
+    int count;
+};
+
+/* A reject callback that appends the message to a reject_log and lets the load go on. */
+static int log_reject(void *ud, long line, const char *msg)
+{
+    struct reject_log *r = ud;
+    (void)line;
+    if (r->used < sizeof r->text)
+        r->used += (size_t)snprintf(r->text + r->used, sizeof r->text - r->used, "%s\n", msg);
+    if (r->used > sizeof r->text)
+        r->used = sizeof r->text;
+    r->count++;
+    return 0;
+}
+
+/* Loads text into table c of a new database, fed at once (stream 0) or read from a
+ * file on csvload_stream's second thread (stream 1), logging the rejects.  Returns the
+ * loader's status; sets *rows and copies the failure message into msg. */
+static int load_c(const char *text, int stream, struct reject_log *log, long long *rows,
+                  char *msg, size_t msize)
+{
+    sqlite3 *db = test_db();
+    struct csvload_options opt;
+    struct csvload *ld;
+    int rc = -1;
+    memset(&opt, 0, sizeof opt);
+    memset(log, 0, sizeof *log);
+    opt.reject = log_reject;
+    opt.reject_ud = log;
+    opt.check_values = 1;
+    msg[0] = '\0';
+    *rows = -1;
+    ld = db ? csvload_new(db, "c", "c.csv", &opt, msg, msize) : NULL;
+    if (ld && stream) {
+        FILE *f = tmpfile();
+        size_t len = strlen(text), head = len < 5 ? len : 5;
+        if (f && fwrite(text + head, 1, len - head, f) == len - head && fseek(f, 0, SEEK_SET) == 0)
+            rc = csvload_stream(ld, f, text, head, NULL, NULL);
+        if (f)
+            fclose(f);
+    } else if (ld) {
+        rc = csvload_feed(ld, text, strlen(text));
+        if (rc == 0)
+            rc = csvload_finish(ld);
+    }
+    if (ld) {
+        snprintf(msg, msize, "%s", csvload_errmsg(ld));
+        *rows = csvload_rows(ld);
+    }
+    csvload_free(ld);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Batches and the reading thread: many records with bad ones among them (a value, a
+ * foreign key, a CHECK, a duplicate key, a short record) give the same rejects, in the
+ * same order, and the same rows, fed at once or read on the second thread; a break in
+ * the file still lets the bad records before it be reported first. */
+static void test_stream(void)
+{
+    size_t cap = 64 * 1024, used = 0;
+    char *text = malloc(cap), msg[1024], msg2[1024];
+    static struct reject_log a, b;
+    long long rows = 0, rows2 = 0;
+    int line, rc, rc2;
+    if (!text)
+        return;
+    used += (size_t)snprintf(text, cap, "id,p,k\n");
+    for (line = 2; line <= 1001; line++) {
+        const char *rec = NULL;
+        char buf[64];
+        if (line == 100)
+            rec = "abc,a,x";
+        else if (line == 300)
+            rec = "300,zz,x";
+        else if (line == 301)
+            rec = "301,a,q";
+        else if (line == 555)
+            snprintf(buf, sizeof buf, "554,b,y"), rec = buf;
+        else if (line == 700)
+            rec = "700,a";
+        else
+            snprintf(buf, sizeof buf, "%d,%s,%s", line, line % 2 ? "a" : "b", line % 3 ? "x" : "y"),
+                rec = buf;
+        used += (size_t)snprintf(text + used, cap - used, "%s\n", rec);
+    }
+    rc = load_c(text, 0, &a, &rows, msg, sizeof msg);
+    rc2 = load_c(text, 1, &b, &rows2, msg2, sizeof msg2);
+    unit_ok(rc == 0 && rows == 995 && a.count == 5, "csvload: 1000 records, 5 bad: %lld rows, "
+            "%d rejected (%s)", rows, a.count, msg);
+    unit_ok(strstr(a.text, "c.csv:100:1: field 'id'") == a.text &&
+            strstr(a.text, "c.csv:300:2:") && strstr(a.text, "c.csv:301:3:") &&
+            strstr(a.text, "c.csv:555:") && strstr(a.text, "c.csv:700: record has 2 fields") &&
+            strstr(a.text, "c.csv:300:2:") < strstr(a.text, "c.csv:301:3:") &&
+            strstr(a.text, "c.csv:555:") < strstr(a.text, "c.csv:700:"),
+            "csvload: the bad records are reported in file order");
+    unit_ok(rc2 == rc && rows2 == rows, "csvload_stream: the same rows as csvload_feed "
+            "(%lld, %s)", rows2, msg2);
+    unit_is_str(b.text, a.text, "csvload_stream: the same rejects, in the same order");
+
+    /* A bad value on line 10, then invalid UTF-8 on line 300: both reported, in order. */
+    used = (size_t)snprintf(text, cap, "id,p,k\n");
+    for (line = 2; line <= 400; line++)
+        used += (size_t)snprintf(text + used, cap - used, line == 10 ? "x%d,a,x\n" :
+                                 line == 300 ? "%d,a,\xff\n" : "%d,a,x\n", line);
+    rc = load_c(text, 0, &a, &rows, msg, sizeof msg);
+    rc2 = load_c(text, 1, &b, &rows2, msg2, sizeof msg2);
+    unit_ok(rc == -1 && a.count == 1 && strncmp(a.text, "c.csv:10:1: ", 12) == 0,
+            "csvload: the bad record before a break is reported");
+    unit_is_str(msg, "c.csv:300: byte 7: invalid UTF-8 (0xFF)", "csvload: then the break");
+    unit_ok(rc2 == -1 && strcmp(b.text, a.text) == 0, "csvload_stream: the same reject "
+            "before the break");
+    unit_is_str(msg2, msg, "csvload_stream: the same break");
+    free(text);
+}
+
 void test_csvload(void)
 {
     test_values();
@@ -501,4 +622,5 @@ void test_csvload(void)
     test_limits();
     test_value_display();
     test_dbinit();
+    test_stream();
 }

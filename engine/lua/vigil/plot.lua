@@ -47,8 +47,19 @@ local function header_lines(out, spec)
   end
 end
 
--- Writes the whole program of a chart of kind (a key of KINDS); returns the program
--- text and the output format.
+-- Returns the text of a program made of parts (build): strings and datablock parts
+-- {block =, x =, y =, plan =} of vigil.gnuplot Columns, each followed by a newline.
+local function program_text(parts)
+  local text = {}
+  for i, part in ipairs(parts) do
+    text[i] = type(part) == "string" and part
+              or gnuplot.datablock(part.block, part.x, part.y, part.plan)
+  end
+  return table.concat(text, "\n") .. "\n"
+end
+
+-- Writes the whole program of a chart of kind (a key of KINDS); returns its parts (see
+-- program_text) and the output format.
 local function build(spec, kind)
   if type(spec) ~= "table" then
     emit.usage("plot.%s takes a table (the chart spec)", kind)
@@ -79,7 +90,7 @@ local function build(spec, kind)
   if format ~= "dumb" then
     out[#out + 1] = "unset output"
   end
-  return table.concat(out, "\n") .. "\n", format
+  return out, format
 end
 
 ---------------------------------------------------------------------------------------
@@ -106,17 +117,20 @@ local function fix_pdf_date(path)
 end
 
 -- Builds and runs the chart; returns the output path, or the drawing for the terminal.
+-- gnuplot is started first, so that its start-up overlaps the building; it is stopped
+-- (and has touched nothing) when the building fails.
 local function draw(spec, kind)
+  local run <close> = gnuplot.start { timeout = spec.timeout }
   local program, format = build(spec, kind)
   if spec.save_script ~= nil then
     local f, msg = io.open(tostring(spec.save_script), "wb")
     if not f then
       emit.fail("plot: cannot write save_script: " .. msg)
     end
-    f:write(program)
+    f:write(program_text(program))
     f:close()
   end
-  local ok, text = pcall(gnuplot.run, program, { timeout = spec.timeout })
+  local ok, text = pcall(run.finish, run, program)
   if not ok then
     if format ~= "dumb" then
       os.remove(spec.out) -- gnuplot may have left it empty or half written
@@ -189,8 +203,7 @@ plot.script = public(function(spec)
   if type(spec) ~= "table" then
     emit.usage("plot.script takes a table (the chart spec)")
   end
-  local program = build(spec, spec.kind or "line")
-  return program
+  return program_text((build(spec, spec.kind or "line")))
 end)
 
 -- plot.bins(values [, {bins = k | binwidth = w}]) -> {edges = {...}, counts = {...}}:

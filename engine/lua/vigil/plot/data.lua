@@ -22,14 +22,15 @@ local function y_value(v, where, a, b, quote_b)
   return n
 end
 
--- Returns the summary of gnuplot.scan for an array of numbers alone (count, lo, hi,
--- sorted, finite), or nil when some value is not a number.
+-- Returns an array of numbers alone read into C (vigil.gnuplot.column) with its summary:
+-- {col=, n=, lo=, hi=, sorted=, finite=}; nil when some value is not a number.
 local function scan(values)
-  local n, lo, hi, sorted, finite = gnuplot.scan(values)
-  if not n then
+  local col = gnuplot.column(values)
+  if not col then
     return nil
   end
-  return { n = n, lo = lo, hi = hi, sorted = sorted, finite = finite }
+  local n, lo, hi, sorted, finite = col:summary()
+  return { col = col, n = n, lo = lo, hi = hi, sorted = sorted, finite = finite }
 end
 
 -- data.collect(spec) -> the series of a spec: { {name=, xs={...}, ys={...}}, ... }.
@@ -98,7 +99,8 @@ function data.collect(spec)
       end
     end
     -- columns of numbers alone, as long as each other, are used as they are (no copy:
-    -- nothing below writes into them); their summary (gnuplot.scan) saves later passes
+    -- nothing below writes into them), read once into C (gnuplot.column): their summary
+    -- saves later passes and their datablocks are written from C
     local xscan = scan(spec.x)
     for _, pair in ipairs(named) do
       local s = get(pair[1])

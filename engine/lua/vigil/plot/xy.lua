@@ -102,15 +102,23 @@ local function plot(out, spec, series, kind, y2, axis, columns)
         data.sort_points(s) -- (scan: xs are numbers here; sorted ones are left alone)
       end
       local xs, ys = s.xs, s.ys
-      if reduce and (reduce.always or #xs > xy.REDUCE_ABOVE) then
-        xs, ys = gnuplot.reduce(xs, ys, reduce.lo, reduce.hi, reduce.columns)
+      local plan = reduce and (reduce.always or #xs > xy.REDUCE_ABOVE) and reduce or nil
+      if s.xscan and s.yscan and (sorted or kind == "scatter") then
+        -- columns read into C by vigil.plot.data, still in their order: a datablock
+        -- part, reduced and written in C as gnuplot reads it (vigil.gnuplot run:finish)
+        -- or when the program text is asked for (plot.script)
+        out[#out + 1] = { block = "$s" .. i, x = s.xscan.col, y = s.yscan.col, plan = plan }
+      else
+        if plan then
+          xs, ys = gnuplot.reduce(xs, ys, plan.lo, plan.hi, plan.columns)
+        end
+        out[#out + 1] = gnuplot.datablock("$s" .. i, xs, ys)
       end
-      if spec.labels then
+      if spec.labels then -- (never reduced: see reduce_plan)
         for k = 1, #xs do
           points[#points + 1] = { xs[k], ys[k], ys[k], 0.7 }
         end
       end
-      out[#out + 1] = gnuplot.datablock("$s" .. i, xs, ys)
       local style
       if kind == "line" then
         style = spec.points and "with linespoints lw 2 pt 7 ps 0.6" or "with lines lw 2"
