@@ -83,12 +83,19 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Sleeps a few milliseconds (an interrupted sleep is simply shorter). */
-static void nap(void)
+/* Sleeps *ns nanoseconds (an interrupted sleep is simply shorter), then doubles *ns up
+ * to 5 ms: a child that is just exiting is reaped within a fraction of a millisecond,
+ * one that takes long costs few wake-ups. */
+static void nap(long *ns)
 {
-    struct timespec ts = {0, 5 * 1000 * 1000};
+    struct timespec ts = {0, *ns};
     nanosleep(&ts, NULL);
+    if (*ns < 5 * 1000 * 1000)
+        *ns = *ns * 2 < 5 * 1000 * 1000 ? *ns * 2 : 5 * 1000 * 1000;
 }
+
+/* The first nap of a wait. */
+#define NAP_FIRST (50 * 1000L)
 
 /* Closes *fd when open and marks it closed. */
 static void close_fd(int *fd)
@@ -181,10 +188,11 @@ static void kill_and_reap(pid_t pid, int *status)
 {
     kill(pid, SIGTERM);
     double until = now() + PROC_TERM_GRACE;
+    long ns = NAP_FIRST;
     while (now() < until) {
         if (try_reap(pid, status))
             return;
-        nap();
+        nap(&ns);
     }
     kill(pid, SIGKILL);
     while (waitpid(pid, status, 0) < 0) {
@@ -208,12 +216,13 @@ static int reap(pid_t pid, double deadline, int *status)
         }
         return 0;
     }
+    long ns = NAP_FIRST;
     while (!try_reap(pid, status)) {
         if (now() >= deadline) {
             kill_and_reap(pid, status);
             return 1;
         }
-        nap();
+        nap(&ns);
     }
     return 0;
 }

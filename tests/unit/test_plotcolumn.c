@@ -186,6 +186,7 @@ static void test_format(void)
     unit_ok(bad == 0, "plotdata: 200000 floats written as the reference writes them%s", first);
 }
 
+/* The group run by main.c. */
 void test_plotcolumn(void)
 {
     test_summary();
