@@ -151,4 +151,14 @@ status=$?
 ok $status "tests/lua/plot_test.lua"
 [ $status -eq 0 ] || printf '%s\n' "$out" | grep -v '^ok' | sed 's/^/#   /'
 
+# plot.show in the terminal: text by default, sixel graphics when asked.
+$VIGIL -e 'plot.show{ {{x = 1, y = 2}, {x = 2, y = 5}, {x = 3, y = 3}}, x = "x", y = "y", title = "Thử" }' >show.txt 2>show.err
+like "$(cat show.txt)" "Thử" "plot.show draws text with the Vietnamese title"
+$VIGIL -e 'plot.show{ {{x = 1, y = 2}, {x = 2, y = 5}, {x = 3, y = 3}}, x = "x", y = "y", sixel = true, width = 200, height = 120 }' >show.six 2>show.err
+head -c 3 show.six | od -An -c | tr -d ' ' | grep -q '^033Pq$'
+ok $? "plot.show{sixel = true} writes a sixel image (ESC P q)"
+like "$(head -c 40 show.six)" '"1;1;200;120' "the sixel image has the asked size"
+VIGIL_SIXEL=1 $VIGIL -e 'plot.show{ {{x = 1, y = 2}, {x = 2, y = 5}}, x = "x", y = "y" }' | head -c 2 | od -An -c | grep -q '033'
+ok $? "VIGIL_SIXEL=1 asks for sixel"
+
 done_testing

@@ -87,7 +87,7 @@ local function build(spec, kind)
   end
   frame.titles(out, spec, chart.nseries, format, y2)
   chart_kind.write(out, spec, chart, kind, y2)
-  if format ~= "dumb" then
+  if format ~= "dumb" and format ~= "sixel" then
     out[#out + 1] = "unset output"
   end
   return out, format
@@ -132,12 +132,12 @@ local function draw(spec, kind)
   end
   local ok, text = pcall(run.finish, run, program)
   if not ok then
-    if format ~= "dumb" then
+    if format ~= "dumb" and format ~= "sixel" then
       os.remove(spec.out) -- gnuplot may have left it empty or half written
     end
     emit.fail(text)
   end
-  if format == "dumb" then
+  if format == "dumb" or format == "sixel" then
     return text
   end
   if format == "pdf" then
@@ -182,7 +182,9 @@ for kind in pairs(KINDS) do
 end
 
 -- plot.show{kind = 'line', ...} -> true: draws the chart in the terminal (dumb terminal
--- sized by COLUMNS and LINES, else 80 x 25), whatever spec.out says.
+-- sized by COLUMNS and LINES, else 80 x 25), whatever spec.out says; with sixel = true
+-- (or $VIGIL_SIXEL=1) as sixel graphics through gnuplot's sixelgd terminal, for
+-- terminals that show them (xterm -ti vt340, mlterm, foot, WezTerm...).
 plot.show = public(function(spec)
   if type(spec) ~= "table" then
     emit.usage("plot.show takes a table (the chart spec)")

@@ -46,10 +46,15 @@ function frame.size(spec)
 end
 
 -- frame.output(spec, out) -> format [, columns]: appends the terminal and output
--- lines for spec; returns the output format ("png", "svg", "pdf"
--- or "dumb" for the terminal).
+-- lines for spec; returns the output format ("png", "svg", "pdf", or for the terminal
+-- "dumb" (text) or "sixel" (pixels, when spec.sixel is true or $VIGIL_SIXEL is 1)).
 function frame.output(spec, out)
   local path = spec.out
+  if path == nil and (spec.sixel or os.getenv("VIGIL_SIXEL") == "1") then
+    local w, h = frame.size({ width = spec.width or 800, height = spec.height or 480 })
+    out[#out + 1] = ("set terminal sixelgd size %d,%d truecolor noenhanced background '#ffffff'"):format(w, h)
+    return "sixel"
+  end
   if path == nil then
     local cols = math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
     local lines = math.tointeger(tonumber(os.getenv("LINES") or "")) or 25
