@@ -1,5 +1,5 @@
 #!/bin/sh
-# The crontab line and the systemd service + timer pair of docs/report.md, taken from the
+# The crontab line and the systemd service + timer pair of the README, taken from the
 # document itself (so the two cannot drift) and run as cron and systemd would: their exact
 # command, in their working folder, with an empty environment and no terminal. Only the
 # absolute places are moved into the scratch folder: /srv -> $SCRATCH/srv, /var/log ->
@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 [ "${VIGIL_VALGRIND:-0}" = 1 ] && { echo "1..0 # SKIP runs vigil through a wrapper"; exit 0; }
 cd "$SCRATCH" || exit 1
-DOC=$VIGIL_ROOT/docs/report.md
+DOC=$VIGIL_ROOT/README.md
 
 mkdir -p bin srv/vigil srv/reports log
 printf '#!/bin/sh\nexec %s "$@"\n' "$VIGIL" > bin/vigil
@@ -32,7 +32,7 @@ as_daemon() {
 
 # The crontab line: five time fields, then the command.
 line=$(grep -E '^    [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ [0-9*/,-]+ ' "$DOC")
-is "$(printf '%s\n' "$line" | grep -c .)" 1 "docs/report.md holds one crontab line"
+is "$(printf '%s\n' "$line" | grep -c .)" 1 "the README holds one crontab line"
 command=$(printf '%s\n' "$line" | sed -E 's/^ +([^ ]+ +){5}//')
 like "$command" '^cd /srv/vigil && vigil report monthly --period last-month ' "its command runs the monthly report"
 ! printf '%s' "$command" | grep -q '%'
@@ -52,7 +52,7 @@ awk '/^    # \/etc\/systemd\/system\// { f = $2; sub(".*/", "", f); next }
      f && /^    / { sub(/^    /, ""); print > f; next }
      { f = "" }' "$DOC"
 test -s vigil-report.service && test -s vigil-report.timer
-ok $? "docs/report.md holds vigil-report.service and vigil-report.timer (the timer starts the service of its name)"
+ok $? "the README holds vigil-report.service and vigil-report.timer (the timer starts the service of its name)"
 grep -qx 'Type=oneshot' vigil-report.service && grep -qx 'WantedBy=timers.target' vigil-report.timer &&
     grep -qx 'Persistent=true' vigil-report.timer
 ok $? "a oneshot service, a persistent timer wanted by timers.target"
