@@ -8,9 +8,11 @@
  * DEFAULT is bound to the default, evaluated once.  Every field of a record is checked
  * before it is given up, and a record SQLite refuses is explained by csvdiag_explain,
  * which finds every constraint it breaks; the complaints are reported together, in
- * column order, one per line. */
+ * column order, one per line.  A full batch goes through one multi-row INSERT, with the
+ * table's CHECKs deferred to one query over the batch when csvcheck.h allows it. */
 #include "csvload.h"
 #include "csvbatch.h"
+#include "csvcheck.h"
 #include "csvload_diag.h"
 #include "csvpipe.h"
 #include "csvsniff.h"
@@ -44,6 +46,7 @@ struct csvload {
     int batch_rows;             /* records in a full batch */
     int multi_ok;               /* the table allows a multi-row INSERT (no triggers, no
                                  * ON CONFLICT that keeps part of a failed statement) */
+    struct csvcheck *check;     /* the multi-row INSERT's CHECKs deferred, or NULL */
     struct csvbatch batch;      /* records read, not yet inserted */
     char (*bconv)[16];          /* per batch record and field: a converted date */
     char *table;
@@ -460,6 +463,10 @@ static int refused_record(const struct csvload *ld, int ext, int in_txn)
 static void insert_record(struct csvload *ld, const struct csvread_record *rec)
 {
     int i, rc, nbad = 0, in_txn = !sqlite3_get_autocommit(ld->db);
+    if (ld->check && csvcheck_restore(ld->check) != 0) {
+        fail(ld, "%s:%ld: %s", ld->name, rec->line, sqlite3_errmsg(ld->db));
+        return;
+    }
     for (i = 0; i < ld->ncols; i++) {
         ld->bad[i] = (unsigned char)convert(ld, rec, i, &ld->cols[ld->colidx[i]]);
         nbad += ld->bad[i];
@@ -495,6 +502,35 @@ static void insert_record(struct csvload *ld, const struct csvread_record *rec)
     }
 }
 
+/* Runs the bound multi-row INSERT, with the table's CHECKs deferred (csvcheck.h) when
+ * that applies: then a batch that fails a CHECK, or cannot be checked, is undone and the
+ * INSERT run again with the checks on, so what follows is what it would be without
+ * deferring.  Returns SQLite's result code of the INSERT (SQLITE_DONE: inserted and
+ * checked), or -1 once the load failed. */
+static int step_batch(struct csvload *ld)
+{
+    const struct csvbatch *b = &ld->batch;
+    char msg[1024];
+    int rc, kept, deferred = ld->check ? csvcheck_begin(ld->check) : 0;
+    if (deferred < 0) {
+        fail(ld, "%s:%ld: %s", ld->name, b->lines[0], sqlite3_errmsg(ld->db));
+        return -1;
+    }
+    if (deferred == 0)
+        return sqlite3_step(ld->multi);
+    rc = sqlite3_step(ld->multi);
+    snprintf(msg, sizeof msg, "%s", rc == SQLITE_DONE ? "" : sqlite3_errmsg(ld->db));
+    sqlite3_reset(ld->multi);
+    kept = csvcheck_end(ld->check, rc == SQLITE_DONE, b->n);
+    if (kept == 1)
+        return SQLITE_DONE;
+    if (kept < 0 || sqlite3_get_autocommit(ld->db) || csvcheck_restore(ld->check) != 0) {
+        fail(ld, "%s:%ld: %s", ld->name, b->lines[0], msg[0] ? msg : sqlite3_errmsg(ld->db));
+        return -1;
+    }
+    return sqlite3_step(ld->multi);
+}
+
 /* Binds every record of the full batch to the multi-row INSERT and runs it.  Returns 1
  * when all were inserted, 0 when some value was refused or SQLite refused some record
  * (nothing of the batch was inserted: the records are to be inserted one by one, to
@@ -520,7 +556,9 @@ static int insert_batch(struct csvload *ld)
             }
         }
     }
-    rc = sqlite3_step(ld->multi);
+    rc = step_batch(ld);
+    if (rc < 0)
+        return -1;
     if (rc == SQLITE_DONE) {
         sqlite3_reset(ld->multi);
         ld->rows += b->n;
@@ -589,6 +627,7 @@ void csvload_free(struct csvload *ld)
     int j;
     if (!ld)
         return;
+    csvcheck_free(ld->check);    /* the CHECKs on again */
     sqlite3_finalize(ld->ins);
     sqlite3_finalize(ld->multi);
     csvbatch_free(&ld->batch);
@@ -680,6 +719,8 @@ static int load_columns(struct csvload *ld, char *err, size_t errlen)
     sqlite3_finalize(st);
     st = NULL;
     ld->multi_ok = sql && !sqlscan_has_on_conflict(sql) && !has_triggers(ld);
+    if (ld->multi_ok)
+        ld->check = csvcheck_new(ld->db, ld->table, sql);   /* NULL: not deferred */
     if (sqlite3_prepare_v2(ld->db, "SELECT name, type, \"notnull\", dflt_value, pk, "
                            "(SELECT count(*) FROM pragma_table_info(?1) WHERE pk > 0) "
                            "FROM pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK) {
@@ -793,6 +834,15 @@ struct csvload *csvload_new(sqlite3 *db, const char *table, const char *name,
     return ld;
 }
 
+/* Switches the table's CHECKs back on when a batch left them deferred: at the end of
+ * the input, and when the load fails. */
+static void checks_on(struct csvload *ld)
+{
+    if (ld->check && csvcheck_restore(ld->check) != 0)
+        fail(ld, "%s: cannot switch the CHECK constraints on again: %s", ld->name,
+             sqlite3_errmsg(ld->db));
+}
+
 /* Parses and inserts the next len bytes; see csvload.h. */
 int csvload_feed(struct csvload *ld, const void *data, size_t len)
 {
@@ -801,6 +851,7 @@ int csvload_feed(struct csvload *ld, const void *data, size_t len)
     if (csvread_feed(ld->rd, data, len) != 0) {
         flush_batch(ld);    /* the records before the break are checked and reported */
         fail(ld, "%s", csvread_errmsg(ld->rd));
+        checks_on(ld);
         return -1;
     }
     return 0;
@@ -809,16 +860,19 @@ int csvload_feed(struct csvload *ld, const void *data, size_t len)
 /* Ends the input; see csvload.h. */
 int csvload_finish(struct csvload *ld)
 {
-    if (ld->failed)
+    if (ld->failed) {
+        checks_on(ld);
         return -1;
+    }
     if (csvread_finish(ld->rd) != 0) {
         flush_batch(ld);
         fail(ld, "%s", csvread_errmsg(ld->rd));
-        return -1;
+    } else {
+        flush_batch(ld);
+        if (!ld->header_done)
+            fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
     }
-    flush_batch(ld);
-    if (!ld->header_done)
-        fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
+    checks_on(ld);
     return ld->failed ? -1 : 0;
 }
 
@@ -872,13 +926,14 @@ int csvload_stream(struct csvload *ld, FILE *in, const void *first, size_t len,
     rc = csvpipe_end(p, err, sizeof err);
     ld->streaming = 0;
     csvread_set_callback(ld->rd, on_record, ld);
-    if (ld->failed)
-        return -1;
-    flush_batch(ld);    /* the records before a break are checked and reported first */
-    if (rc != 0)
-        fail(ld, "%s", err);
-    else if (!ld->header_done)
-        fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
+    if (!ld->failed) {
+        flush_batch(ld);    /* the records before a break are checked and reported first */
+        if (rc != 0)
+            fail(ld, "%s", err);
+        else if (!ld->header_done)
+            fail(ld, "%s: empty file (the first line must name the columns)", ld->name);
+    }
+    checks_on(ld);
     return ld->failed ? -1 : 0;
 }
 

@@ -613,6 +613,64 @@ static void test_stream(void)
     free(text);
 }
 
+/* Table m's 600-record file: a < b for every record but record bad (0: none). */
+static char *m_records(int bad)
+{
+    size_t cap = 32 * 1024, used;
+    char *text = malloc(cap);
+    int i;
+    if (!text)
+        return NULL;
+    used = (size_t)snprintf(text, cap, "a,b,k\n");
+    for (i = 1; i <= 600 && used < cap; i++)
+        used += (size_t)snprintf(text + used, cap - used, "%d,%d,%s\n", i, i == bad ? i : i + 1,
+                                 i % 2 ? "x" : "");
+    return text;
+}
+
+/* CHECKs deferred over full batches (csvcheck.c) inside a transaction: a bad record in
+ * a full batch is still found, rows are the same, and ignore_check_constraints is off
+ * again after the load, whether it succeeded or failed; when the connection had it on,
+ * it stays on. */
+static void test_deferred_checks(void)
+{
+    char msg[1024], *good = m_records(0), *bad = m_records(300);
+    long long rows = 0;
+    sqlite3 *db = test_db();
+    int rc;
+    if (!db || !good || !bad) {
+        unit_ok(0, "deferred checks: setting up");
+        goto out;
+    }
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    rc = load(db, "m", good, 0, msg, sizeof msg, &rows);
+    unit_ok(rc == 0 && rows == 600, "deferred checks: 600 good records loaded (%s)", msg);
+    unit_is_str(scalar(db, "SELECT count(*) || ' ' || sum(a < b) || ' ' || sum(k = 'z') FROM m"),
+                "600 600 300", "deferred checks: the rows as stored, DEFAULT included");
+    unit_is_str(scalar(db, "PRAGMA ignore_check_constraints"), "0",
+                "deferred checks: the CHECKs are on again after a load");
+    rc = load(db, "m", bad, 0, msg, sizeof msg, &rows);
+    unit_ok(rc == -1, "deferred checks: a bad record in a full batch fails the load");
+    unit_is_str(msg, "m.csv:301: record rejected: CHECK constraint failed: a < b (field 'a' "
+                "(column 1) = '300', field 'b' (column 2) = '300')",
+                "deferred checks: its message");
+    unit_is_str(scalar(db, "SELECT count(*) || ' ' || sum(a >= b) FROM m"), "899 0",
+                "deferred checks: the records before it kept, it and those after it not");
+    unit_is_str(scalar(db, "PRAGMA ignore_check_constraints"), "0",
+                "deferred checks: the CHECKs are on again after a failed load");
+    sqlite3_exec(db, "ROLLBACK; PRAGMA ignore_check_constraints = ON; BEGIN", NULL, NULL, NULL);
+    rc = load(db, "m", bad, 0, msg, sizeof msg, &rows);
+    unit_ok(rc == 0 && rows == 600, "deferred checks: ignore_check_constraints set by the "
+            "caller is obeyed (%s)", msg);
+    unit_is_str(scalar(db, "PRAGMA ignore_check_constraints"), "1",
+                "deferred checks: and left on");
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_close(db);
+    free(good);
+    free(bad);
+}
+
 void test_csvload(void)
 {
     test_values();
@@ -623,4 +681,5 @@ void test_csvload(void)
     test_value_display();
     test_dbinit();
     test_stream();
+    test_deferred_checks();
 }
