@@ -17,7 +17,11 @@ static int help_main(lua_State *L)
     lua_pushliteral(L, "vigil.report.help");
     lua_call(L, 1, 1);
     lua_getfield(L, -1, "run");
-    lua_pushvalue(L, 1);
+    const char *name = lua_touserdata(L, 1);
+    if (name)
+        lua_pushstring(L, name);
+    else
+        lua_pushnil(L);
     lua_call(L, 1, 1);
     return 1;
 }
@@ -30,25 +34,5 @@ int command_help(int argc, char **argv)
         fputs("usage: vigil help NAME|FILE\n", stderr);
         return EXIT_USAGE;
     }
-    char share[4096];
-    struct host_config config;
-    host_default_config(&config, NULL, 0, share, sizeof share);
-    lua_State *L = host_open(&config);
-    if (L == NULL)
-        return EXIT_WORK;
-    lua_pushcfunction(L, help_main);
-    if (argc == 3)
-        lua_pushstring(L, argv[2]);
-    else
-        lua_pushnil(L);
-    int status = host_docall(L, 1, 1);
-    int rc = EXIT_WORK;
-    if (status == LUA_OK) {
-        rc = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-    } else {
-        host_report(L, status);
-    }
-    lua_close(L);
-    return rc;
+    return host_run(NULL, help_main, argc == 3 ? argv[2] : NULL);
 }

@@ -33,21 +33,5 @@ int command_list(int argc, char **argv)
                 "description and arguments of their metadata block (docs/report.md).\n");
         return help ? EXIT_OK : EXIT_USAGE;
     }
-    char share[4096];
-    struct host_config config;
-    host_default_config(&config, NULL, 0, share, sizeof share);
-    lua_State *L = host_open(&config);
-    if (L == NULL)
-        return EXIT_WORK;
-    lua_pushcfunction(L, list_main);
-    int status = host_docall(L, 0, 1);
-    int rc = EXIT_WORK;
-    if (status == LUA_OK) {
-        rc = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-    } else {
-        host_report(L, status);
-    }
-    lua_close(L);
-    return rc;
+    return host_run(NULL, list_main, NULL);
 }

@@ -38,13 +38,21 @@ static int find_option(const char *a, const char **value)
     return -1;
 }
 
-/* Builds the runner's argument table from argv inside a protected call, then calls
- * require("vigil.report.runner").run(t) and returns its status and output path.
- * Argument 1: argv as light userdata, 2: argc. */
+/* The command line of vigil report, handed to report_main. */
+struct report_args {
+    int argc;
+    char **argv;
+};
+
+/* Builds the runner's argument table from argv inside a protected call, calls
+ * require("vigil.report.runner").run(t), prints the output path on stdout when the
+ * report was made, and returns the exit status.  Argument 1: the report_args as light
+ * userdata. */
 static int report_main(lua_State *L)
 {
-    char **argv = lua_touserdata(L, 1);
-    int argc = (int)lua_tointeger(L, 2);
+    const struct report_args *args = lua_touserdata(L, 1);
+    char **argv = args->argv;
+    int argc = args->argc;
     report_core_preload(L);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "vigil.report.runner");
@@ -72,7 +80,11 @@ static int report_main(lua_State *L)
     lua_pushliteral(L, VIGIL_VERSION);
     lua_setfield(L, -2, "version");
     lua_call(L, 1, 2);
-    return 2;
+    const char *path = lua_tostring(L, -1);
+    if (lua_tointeger(L, -2) == EXIT_OK && path)
+        printf("%s\n", path);
+    lua_pop(L, 1);
+    return 1;
 }
 
 /* vigil report: see report_usage.  Exit 0 (the output path on stdout), 1 the report
@@ -94,26 +106,6 @@ int command_report(int argc, char **argv)
         fputs(report_usage, stderr);
         return EXIT_USAGE;
     }
-    char share[4096];
-    struct host_config config;
-    host_default_config(&config, db_option, 0, share, sizeof share);
-    lua_State *L = host_open(&config);
-    if (L == NULL)
-        return EXIT_WORK;
-    lua_pushcfunction(L, report_main);
-    lua_pushlightuserdata(L, argv);
-    lua_pushinteger(L, argc);
-    int status = host_docall(L, 2, 2);
-    int rc = EXIT_WORK;
-    if (status == LUA_OK) {
-        rc = (int)lua_tointeger(L, -2);
-        const char *path = lua_tostring(L, -1);
-        if (rc == EXIT_OK && path)
-            printf("%s\n", path);
-        lua_pop(L, 2);
-    } else {
-        host_report(L, status);
-    }
-    lua_close(L);
-    return rc;
+    struct report_args args = {argc, argv};
+    return host_run(db_option, report_main, &args);
 }

@@ -207,3 +207,23 @@ void host_default_config(struct host_config *config, const char *db_option, int 
                                         VIGIL_DATADIR, share, share_size) == 0 ? share : NULL;
     config->ignore_env = ignore_env;
 }
+
+/* Runs fn(ud) in a fresh state; returns its integer result as the exit status. */
+int host_run(const char *db_option, lua_CFunction fn, void *ud)
+{
+    char share[4096];
+    struct host_config config;
+    host_default_config(&config, db_option, 0, share, sizeof share);
+    lua_State *L = host_open(&config);
+    if (L == NULL)
+        return 1;
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, ud);
+    int status = host_docall(L, 1, 1);
+    int rc = 1;
+    if (status == LUA_OK)
+        rc = (int)lua_tointeger(L, -1);
+    host_report(L, status);
+    lua_close(L);
+    return rc;
+}

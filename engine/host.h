@@ -42,6 +42,12 @@ int host_dolibrary(lua_State *L, const char *glob, const char *mod);
 void host_default_config(struct host_config *config, const char *db_option, int ignore_env,
                          char *share, size_t share_size);
 
+/* Runs fn in a fresh state made by host_open from host_default_config(db_option) (NULL:
+ * $VIGIL_DB, else ./vigil.db): fn is called under host_docall with ud as a light
+ * userdata and returns the exit status as an integer.  Returns that status, or 1 when the
+ * state cannot be made or fn raises (the error printed as "vigil: msg"). */
+int host_run(const char *db_option, lua_CFunction fn, void *ud);
+
 /* The name vigil prints before its messages. */
 extern const char *const host_progname;
 

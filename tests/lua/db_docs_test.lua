@@ -5,27 +5,8 @@ local T = require "tap"
 local vdb = require "vigil.db"
 
 local doc_path = assert(arg[1], "usage: db_docs_test.lua docs/db.md")
-local f = assert(io.open(doc_path, "r"))
-local text = f:read("a")
-f:close()
-
--- The fenced ```lua blocks, with the line each starts on.
-local blocks = {}
-local line_no, current = 0, nil
-for line in (text .. "\n"):gmatch("(.-)\n") do
-  line_no = line_no + 1
-  if current then
-    if line:match("^```%s*$") then
-      blocks[#blocks + 1] = current
-      current = nil
-    else
-      current.lines[#current.lines + 1] = line
-    end
-  elseif line:match("^```lua%s*$") then
-    current = {start = line_no + 1, lines = {}}
-  end
-end
-T.ok(current == nil, "no unterminated lua block")
+local blocks, unterminated = require("mdblocks").read(doc_path)
+T.ok(not unterminated, "no unterminated lua block")
 T.ok(#blocks >= 20, "docs hold the examples (" .. #blocks .. " blocks)")
 
 -- Every function of the module needs an example that calls it.

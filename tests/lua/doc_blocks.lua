@@ -1,24 +1,8 @@
 -- Runs every ```lua block of a Markdown file (arg[1]) in order, each as its own chunk
 -- named after the file and line, against the default database; prints TAP.
 local path = assert(arg[1], "usage: doc_blocks.lua FILE.md")
-local f = assert(io.open(path, "r"))
-local text = f:read("a")
-f:close()
-
-local blocks, current, line_no = {}, nil, 0
-for line in (text .. "\n"):gmatch("(.-)\n") do
-  line_no = line_no + 1
-  if current then
-    if line:match("^```%s*$") then
-      blocks[#blocks + 1] = current
-      current = nil
-    else
-      current.lines[#current.lines + 1] = line
-    end
-  elseif line:match("^```lua%s*$") then
-    current = { start = line_no + 1, lines = {} }
-  end
-end
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local blocks = require("mdblocks").read(path)
 
 local failed = 0
 for i, block in ipairs(blocks) do
