@@ -625,6 +625,13 @@ static int csv_export(lua_State *L)
         lua_pop(L, 1);
     }
     db = db_check_handle(L, 1);
+    {
+        /* A guarded (sandboxed) connection must not reach the file system: db:export
+         * is a method of every Db, the sandbox's `db` included. */
+        int defensive = 0;
+        if (sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK || defensive)
+            return luaL_error(L, "csv.export: not allowed on a guarded (sandboxed) database");
+    }
     st = csvexport_prepare(db, sql, err, sizeof err);
     if (!st)
         return luaL_error(L, "csv.export: %s", err);
@@ -637,7 +644,13 @@ static int csv_export(lua_State *L)
         if (rc == 0 && fflush(stdout) != 0)
             rc = -1, snprintf(err, sizeof err, "write failed: %s", strerror(errno));
     } else {
-        snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+        int n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+        if (n < 0 || (size_t)n >= sizeof tmp) {
+            sqlite3_finalize(st);
+            luaL_pushfail(L);
+            lua_pushfstring(L, "%s: path too long", path);
+            return 2;
+        }
         f = fopen(tmp, "wb");
         if (!f) {
             int e = errno;

@@ -119,8 +119,9 @@ static int collect_args(struct cli *cli)
             if (i + 1 >= cli->argc)
                 return usage_error("'%s' needs argument", a);
             double value = strtod(argv[++i], &end);
-            if (*end != '\0' || end == argv[i] || !(value > 0) || value > 1e7)
-                return usage_error("'%s' needs a positive number", a);
+            if (*end != '\0' || end == argv[i] || !(value > 0) || value > 1e7 ||
+                (a[6] == 'm' && value < 1))
+                return usage_error("'%s' needs a positive number (at least 1 MiB of memory)", a);
             if (a[6] == 'm')
                 cli->max_memory_mib = (lua_Integer)value;
             else

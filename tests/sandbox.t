@@ -35,6 +35,11 @@ like "$(cat out)" "module 'vigil.plot' is not available" "a Series cannot plot f
 test ! -e pwned.svg
 ok $? "and writes no file"
 
+name=export; run export 'print(pcall(db.export, db, "select 1 as x", "'"$SCRATCH"'/exported.csv"))'
+like "$(cat out)" "not allowed on a guarded" "db:export refused in the sandbox"
+test ! -e exported.csv
+ok $? "and writes no file"
+
 name=bytecode; run bytecode 'print(load(string.dump(function() return 1 end))) print(load("return 2", "x", "b"))'
 like "$(cat out)" "attempt to load a binary chunk" "load of bytecode refused"
 like "$(cat out)" "only text chunks" "load with mode b refused"
@@ -100,5 +105,7 @@ $VIGIL --sandbox >out 2>err
 is "$?" 2 "--sandbox without a script: usage error"
 $VIGIL --sandbox --max-seconds x ok.lua >out 2>err
 is "$?" 2 "--max-seconds needs a number"
+$VIGIL --sandbox --max-memory 0.5 ok.lua >out 2>err
+is "$?" 2 "--max-memory below 1 MiB is refused, not taken as the default"
 
 done_testing
