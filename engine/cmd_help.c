@@ -9,14 +9,10 @@
 #include "lua.h"
 
 /* Calls require("vigil.report.help").run(NAME) inside a protected call; argument 1 is
- * NAME (a string) or nil.  Returns its status. */
+ * NAME (a C string as light userdata) or NULL.  Returns its status. */
 static int help_main(lua_State *L)
 {
-    report_core_preload(L);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "vigil.report.help");
-    lua_call(L, 1, 1);
-    lua_getfield(L, -1, "run");
+    report_push_run(L, "vigil.report.help");
     const char *name = lua_touserdata(L, 1);
     if (name)
         lua_pushstring(L, name);

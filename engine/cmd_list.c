@@ -14,11 +14,7 @@
  * status. */
 static int list_main(lua_State *L)
 {
-    report_core_preload(L);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "vigil.report.list");
-    lua_call(L, 1, 1);
-    lua_getfield(L, -1, "run");
+    report_push_run(L, "vigil.report.list");
     lua_call(L, 0, 1);
     return 1;
 }

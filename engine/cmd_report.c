@@ -53,11 +53,7 @@ static int report_main(lua_State *L)
     const struct report_args *args = lua_touserdata(L, 1);
     char **argv = args->argv;
     int argc = args->argc;
-    report_core_preload(L);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "vigil.report.runner");
-    lua_call(L, 1, 1);
-    lua_getfield(L, -1, "run");
+    report_push_run(L, "vigil.report.runner");
     lua_createtable(L, 0, 12);
     lua_createtable(L, argc, 0);   /* the words not known here */
     int nargs = 0;

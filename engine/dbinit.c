@@ -8,6 +8,7 @@
 #include "dbinit.h"
 #include "csvload.h"
 #include "paths.h"
+#include "sqlscan.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -141,30 +142,12 @@ static long line_at(const char *text, const char *at)
     return line;
 }
 
-/* Skips spaces and SQL comments. */
-static const char *skip_blank(const char *s)
-{
-    for (;;) {
-        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f')
-            s++;
-        if (s[0] == '-' && s[1] == '-') {
-            while (*s && *s != '\n')
-                s++;
-        } else if (s[0] == '/' && s[1] == '*') {
-            const char *end = strstr(s + 2, "*/");
-            s = end ? end + 2 : s + strlen(s);
-        } else {
-            return s;
-        }
-    }
-}
-
 /* Runs every statement of the schema text; an error names schema.sql and its line.
  * Returns 0 or -1. */
 static int run_schema(sqlite3 *db, const char *text, const char *name, char *err, size_t errlen)
 {
     const char *sql = text;
-    while (*(sql = skip_blank(sql))) {
+    while (*(sql = sqlscan_skip_space(sql))) {
         sqlite3_stmt *st = NULL;
         const char *tail = NULL;
         int rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail);

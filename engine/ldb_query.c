@@ -32,18 +32,28 @@ static Stmt *loop_stmt(lua_State *L)
     return s;
 }
 
+/* Steps the Stmt of a query or values iterator to its next row and returns it, or
+ * returns NULL at the end (finalizing the statement the first time). */
+static Stmt *loop_next_row(lua_State *L)
+{
+    Stmt *s = loop_stmt(L);
+    if (s == NULL)
+        return NULL;
+    if (stmt_step(L, s) == SQLITE_DONE) {
+        stmt_finalize(s);
+        s->exhausted = 1;
+        return NULL;
+    }
+    return s;
+}
+
 /* The iterator of db:query(): upvalue 1 is the Stmt.  Yields row tables; at the end
  * finalizes the statement and keeps returning nil. */
 static int query_next(lua_State *L)
 {
-    Stmt *s = loop_stmt(L);
+    Stmt *s = loop_next_row(L);
     if (s == NULL)
         return 0;
-    if (stmt_step(L, s) == SQLITE_DONE) {
-        stmt_finalize(s);
-        s->exhausted = 1;
-        return 0;
-    }
     lua_settop(L, 0);
     stmt_push_names(L, s, lua_upvalueindex(1));
     stmt_push_row(L, s, 1);
@@ -54,14 +64,9 @@ static int query_next(lua_State *L)
  * A NULL first column raises, since a generic for would stop there silently. */
 static int values_next(lua_State *L)
 {
-    Stmt *s = loop_stmt(L);
+    Stmt *s = loop_next_row(L);
     if (s == NULL)
         return 0;
-    if (stmt_step(L, s) == SQLITE_DONE) {
-        stmt_finalize(s);
-        s->exhausted = 1;
-        return 0;
-    }
     if (sqlite3_column_type(s->handle, 0) == SQLITE_NULL)
         return db_raise(L, "values(): the first column is NULL, which would end the loop "
                            "(use coalesce() or db:query)", sqlite3_sql(s->handle));

@@ -203,3 +203,14 @@ void report_core_preload(lua_State *L)
     lua_setfield(L, -2, "vigil.report.core");
     lua_pop(L, 1);
 }
+
+/* Preloads vigil.report.core and pushes require(module).run. */
+void report_push_run(lua_State *L, const char *module)
+{
+    report_core_preload(L);
+    lua_getglobal(L, "require");
+    lua_pushstring(L, module);
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "run");
+    lua_remove(L, -2);
+}

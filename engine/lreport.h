@@ -11,4 +11,8 @@ int luaopen_vigil_report_core(lua_State *L);
 /* Puts luaopen_vigil_report_core into package.preload of L. */
 void report_core_preload(lua_State *L);
 
+/* Preloads vigil.report.core, then pushes require(module).run, the entry point of one of
+ * the report commands' Lua modules (vigil.report.runner, .list, .help). */
+void report_push_run(lua_State *L, const char *module);
+
 #endif

@@ -22,8 +22,8 @@ static unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* Skips spaces and comments at s.  Returns the first byte of something else. */
-static const char *skip_space(const char *s)
+/* Skips spaces and comments at s; see sqlscan.h. */
+const char *sqlscan_skip_space(const char *s)
 {
     for (;;) {
         if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f' || *s == '\v') {
@@ -44,7 +44,7 @@ static const char *skip_space(const char *s)
 const char *sqlscan_next(const char *s, struct sqltok *t)
 {
     unsigned char c;
-    s = skip_space(s);
+    s = sqlscan_skip_space(s);
     t->start = s;
     c = (unsigned char)*s;
     if (c == '\0') {

@@ -16,6 +16,10 @@ struct sqltok {
     size_t len;
 };
 
+/* Skips spaces and SQL comments (line and block comments) at s.  Returns
+ * the first byte of something else (the terminating NUL at the end). */
+const char *sqlscan_skip_space(const char *s);
+
 /* Reads the token at s (spaces and comments skipped) into t.  Returns the position
  * after it; at the end, t->kind is SQLTOK_END. */
 const char *sqlscan_next(const char *s, struct sqltok *t);

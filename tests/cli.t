@@ -57,7 +57,10 @@ same "-- then script" -- args.lua q
 same "arg table without script" -e 'print(#arg, arg[0] ~= nil, arg[1], arg[2])'
 STDIN_FILE=stdin.lua same "- runs stdin with args" - x y
 STDIN_FILE=stdin.lua same "stdin when not a terminal"
-STDIN_FILE=stdin.lua same "-- - runs a file named -" -e 'print(pcall(dofile, "nonexistent"))'
+same "dofile of a missing file fails the same way" -e 'print(pcall(dofile, "nonexistent"))'
+printf 'print("the file named -", ...)\n' >./-
+STDIN_FILE=stdin.lua same "-- - runs a file named -, not stdin" -- - x
+like "$(cat vigil.out)" "^the file named -	x$" "-- -: vigil ran the file, with its argument"
 same "-l mod" -l string -e 'print(string.upper("ok"))'
 same "-l g=mod" -l s=string -e 'print(s.rep("ab", 2))'
 same "-l mod-suffix drops the suffix" -e 'package.path = "./?.lua;" .. package.path' -l mod_x -e 'print(mod_x.answer)'

@@ -3,23 +3,14 @@
 # equal an independent count made with the sqlite3 shell straight from subjects and
 # incidents; every month of the range is present; bad options exit 2 with the usage.
 set -u
-VIGIL=${VIGIL:?VIGIL is not set: run through make test}
-ROOT=${VIGIL_ROOT:?VIGIL_ROOT is not set: run through make test}
+. "$(dirname "$0")/lib.sh"
+ROOT=$VIGIL_ROOT
 SCRIPT=$ROOT/scripts/processed_by_category.lua
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
 
-echo "1..20"
-n=0
-# check STATUS DESCRIPTION: prints one TAP line; STATUS 0 is a pass.
-check() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 # The option parser vigil.args, case by case: each line the chunk prints is a failure.
-cat >"$tmp/args_cases.lua" <<'EOF'
+cat >"$SCRATCH/args_cases.lua" <<'EOF'
 local args = require "vigil.args"
 local spec = { name = "t", options = {
   from = { type = "month" }, day = { type = "date" }, n = { type = "integer", default = 7 },
@@ -67,7 +58,7 @@ cells() {
 
 # expected GROUP FROM TO: the same cells counted by sqlite3 from the base tables.
 expected() {
-    sqlite3 "$tmp/x.db" "
+    sqlite3 "$SCRATCH/x.db" "
       SELECT strftime('%Y-%m', s.disposed_on) || '|' || $1 || '|' || count(*)
       FROM subjects AS s JOIN incidents AS i ON i.id = s.incident_id
       WHERE s.disposition <> 'verifying'
@@ -75,60 +66,60 @@ expected() {
       GROUP BY strftime('%Y-%m', s.disposed_on), $1" | sort
 }
 
-"$VIGIL" init --db "$tmp/x.db" >"$tmp/init.out" 2>&1
-check $? "vigil init --db builds the database"
+$VIGIL init --db "$SCRATCH/x.db" >"$SCRATCH/init.out" 2>&1
+ok $? "vigil init --db builds the database"
 
 # 2-3: vigil.args under lua5.4 (the source file) and under vigil (the embedded copy).
-LUA_PATH="$ROOT/engine/lua/?.lua" lua5.4 "$tmp/args_cases.lua" >"$tmp/args.out" 2>&1
+LUA_PATH="$ROOT/engine/lua/?.lua" lua5.4 "$SCRATCH/args_cases.lua" >"$SCRATCH/args.out" 2>&1
 status=$?
-[ $status -eq 0 ] && [ ! -s "$tmp/args.out" ]
-check $? "vigil.args parses and refuses options as specified (lua5.4)"
-sed 's/^/# /' "$tmp/args.out"
-"$VIGIL" "$tmp/args_cases.lua" >"$tmp/args.out" 2>&1
+[ $status -eq 0 ] && [ ! -s "$SCRATCH/args.out" ]
+ok $? "vigil.args parses and refuses options as specified (lua5.4)"
+sed 's/^/# /' "$SCRATCH/args.out"
+$VIGIL "$SCRATCH/args_cases.lua" >"$SCRATCH/args.out" 2>&1
 status=$?
-[ $status -eq 0 ] && [ ! -s "$tmp/args.out" ]
-check $? "vigil.args parses and refuses options as specified (vigil)"
-sed 's/^/# /' "$tmp/args.out"
+[ $status -eq 0 ] && [ ! -s "$SCRATCH/args.out" ]
+ok $? "vigil.args parses and refuses options as specified (vigil)"
+sed 's/^/# /' "$SCRATCH/args.out"
 
 # 4-8: by disposition over a range crossing the window's start.
-"$VIGIL" --db "$tmp/x.db" "$SCRIPT" --from 2021-10 --to 2022-03 >"$tmp/disp.out" 2>"$tmp/disp.err"
-check $? "--from 2021-10 --to 2022-03 exits 0"
-cells "$tmp/disp.out" >"$tmp/disp.got"
-expected s.disposition 2021-10 2022-03 >"$tmp/disp.want"
-[ -s "$tmp/disp.want" ] && cmp -s "$tmp/disp.got" "$tmp/disp.want"
+$VIGIL --db "$SCRATCH/x.db" "$SCRIPT" --from 2021-10 --to 2022-03 >"$SCRATCH/disp.out" 2>"$SCRATCH/disp.err"
+ok $? "--from 2021-10 --to 2022-03 exits 0"
+cells "$SCRATCH/disp.out" >"$SCRATCH/disp.got"
+expected s.disposition 2021-10 2022-03 >"$SCRATCH/disp.want"
+[ -s "$SCRATCH/disp.want" ] && cmp -s "$SCRATCH/disp.got" "$SCRATCH/disp.want"
 status=$?
-check $status "its counts equal sqlite3's count by month and disposition"
-[ $status -eq 0 ] || diff "$tmp/disp.want" "$tmp/disp.got" | sed 's/^/# /'
-[ "$(awk '$1 ~ /^20/ { printf "%s ", $1 }' "$tmp/disp.out")" = "2021-10 2021-11 2021-12 2022-01 2022-02 2022-03 " ]
-check $? "every month of the range is a row, in order"
-[ "$(sed -n 2p "$tmp/disp.out" | awk '{ $1 = $1; print }')" = "month administrative warning deportation prosecution total" ]
-check $? "the columns are the dispositions and a total"
-total=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM subjects WHERE disposition <> 'verifying' AND disposed_on BETWEEN '2021-10-01' AND '2022-03-31'")
-[ "$(awk '$1 == "total" { print $NF }' "$tmp/disp.out")" = "$total" ]
-check $? "the total row ends with the $total people decided in the range"
+ok $status "its counts equal sqlite3's count by month and disposition"
+[ $status -eq 0 ] || diff "$SCRATCH/disp.want" "$SCRATCH/disp.got" | sed 's/^/# /'
+[ "$(awk '$1 ~ /^20/ { printf "%s ", $1 }' "$SCRATCH/disp.out")" = "2021-10 2021-11 2021-12 2022-01 2022-02 2022-03 " ]
+ok $? "every month of the range is a row, in order"
+[ "$(sed -n 2p "$SCRATCH/disp.out" | awk '{ $1 = $1; print }')" = "month administrative warning deportation prosecution total" ]
+ok $? "the columns are the dispositions and a total"
+total=$(sqlite3 "$SCRATCH/x.db" "SELECT count(*) FROM subjects WHERE disposition <> 'verifying' AND disposed_on BETWEEN '2021-10-01' AND '2022-03-31'")
+[ "$(awk '$1 == "total" { print $NF }' "$SCRATCH/disp.out")" = "$total" ]
+ok $? "the total row ends with the $total people decided in the range"
 
 # 9-11: by category.
-"$VIGIL" --db "$tmp/x.db" "$SCRIPT" --from=2020-04 --to=2020-09 --by category >"$tmp/cat.out" 2>&1
-check $? "--by category exits 0"
-cells "$tmp/cat.out" >"$tmp/cat.got"
-expected i.category 2020-04 2020-09 >"$tmp/cat.want"
-[ -s "$tmp/cat.want" ] && cmp -s "$tmp/cat.got" "$tmp/cat.want"
-check $? "its counts equal sqlite3's count by month and case category"
-[ "$(sed -n 2p "$tmp/cat.out" | awk '{ $1 = $1; print }')" = "month human_trafficking illegal_exit illegal_entry illegal_stay organizing_illegal_migration total" ]
-check $? "the columns are the five categories and a total"
+$VIGIL --db "$SCRATCH/x.db" "$SCRIPT" --from=2020-04 --to=2020-09 --by category >"$SCRATCH/cat.out" 2>&1
+ok $? "--by category exits 0"
+cells "$SCRATCH/cat.out" >"$SCRATCH/cat.got"
+expected i.category 2020-04 2020-09 >"$SCRATCH/cat.want"
+[ -s "$SCRATCH/cat.want" ] && cmp -s "$SCRATCH/cat.got" "$SCRATCH/cat.want"
+ok $? "its counts equal sqlite3's count by month and case category"
+[ "$(sed -n 2p "$SCRATCH/cat.out" | awk '{ $1 = $1; print }')" = "month human_trafficking illegal_exit illegal_entry illegal_stay organizing_illegal_migration total" ]
+ok $? "the columns are the five categories and a total"
 
 # 12: months without any record are rows of zeros.
-"$VIGIL" --db "$tmp/x.db" "$SCRIPT" --from 2018-11 --to 2019-01 >"$tmp/zero.out" 2>&1
-grep -q '^2018-11  *0  *0  *0  *0  *0$' "$tmp/zero.out" && grep -q '^2018-12  *0  *0  *0  *0  *0$' "$tmp/zero.out" &&
-    [ "$(cells "$tmp/zero.out")" = "$(expected s.disposition 2018-11 2019-01)" ]
-check $? "months before the records are present with zeros"
+$VIGIL --db "$SCRATCH/x.db" "$SCRIPT" --from 2018-11 --to 2019-01 >"$SCRATCH/zero.out" 2>&1
+grep -q '^2018-11  *0  *0  *0  *0  *0$' "$SCRATCH/zero.out" && grep -q '^2018-12  *0  *0  *0  *0  *0$' "$SCRATCH/zero.out" &&
+    [ "$(cells "$SCRATCH/zero.out")" = "$(expected s.disposition 2018-11 2019-01)" ]
+ok $? "months before the records are present with zeros"
 
 # 13: without a range, the records' whole range.
-"$VIGIL" --db "$tmp/x.db" "$SCRIPT" >"$tmp/all.out" 2>&1
-all=$(sqlite3 "$tmp/x.db" "SELECT count(*) FROM subjects WHERE disposition <> 'verifying'")
-[ "$(awk '$1 ~ /^20/' "$tmp/all.out" | wc -l)" -eq 84 ] &&
-    [ "$(awk '$1 == "total" { print $NF }' "$tmp/all.out")" = "$all" ]
-check $? "without --from/--to: 84 months 2019-01..2025-12 and all $all decisions"
+$VIGIL --db "$SCRATCH/x.db" "$SCRIPT" >"$SCRATCH/all.out" 2>&1
+all=$(sqlite3 "$SCRATCH/x.db" "SELECT count(*) FROM subjects WHERE disposition <> 'verifying'")
+[ "$(awk '$1 ~ /^20/' "$SCRATCH/all.out" | wc -l)" -eq 84 ] &&
+    [ "$(awk '$1 == "total" { print $NF }' "$SCRATCH/all.out")" = "$all" ]
+ok $? "without --from/--to: 84 months 2019-01..2025-12 and all $all decisions"
 
 # 14-20: bad options and --help.
 # refused WORD ARGS...: the script exits 2, prints "processed_by_category: ...WORD..." and
@@ -136,24 +127,26 @@ check $? "without --from/--to: 84 months 2019-01..2025-12 and all $all decisions
 refused() {
     word=$1
     shift
-    "$VIGIL" --db "$tmp/x.db" "$SCRIPT" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err"
-    [ $? -eq 2 ] && [ ! -s "$tmp/bad.out" ] &&
-        grep -q "^processed_by_category: .*$word" "$tmp/bad.err" &&
-        grep -q "^usage: processed_by_category" "$tmp/bad.err"
+    $VIGIL --db "$SCRATCH/x.db" "$SCRIPT" "$@" >"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
+    [ $? -eq 2 ] && [ ! -s "$SCRATCH/bad.out" ] &&
+        grep -q "^processed_by_category: .*$word" "$SCRATCH/bad.err" &&
+        grep -q "^usage: processed_by_category" "$SCRATCH/bad.err"
 }
 refused "month YYYY-MM, not '2022-13'" --from 2022-13
-check $? "--from 2022-13: exit 2 with the usage"
+ok $? "--from 2022-13: exit 2 with the usage"
 refused "month YYYY-MM, not '2022-1'" --to=2022-1
-check $? "--to=2022-1: exit 2 with the usage"
+ok $? "--to=2022-1: exit 2 with the usage"
 refused "one of disposition, category" --by district
-check $? "--by district: exit 2 naming the choices"
+ok $? "--by district: exit 2 naming the choices"
 refused "unknown option '--form'" --form 2022-01
-check $? "a misspelt option: exit 2 naming it"
+ok $? "a misspelt option: exit 2 naming it"
 refused "needs a value" --from
-check $? "--from without a value: exit 2"
+ok $? "--from without a value: exit 2"
 refused "after --to" --from 2022-05 --to 2022-01
-check $? "--from after --to: exit 2"
-"$VIGIL" --db "$tmp/x.db" "$SCRIPT" --help >"$tmp/help.out" 2>"$tmp/help.err"
-[ $? -eq 0 ] && grep -q "^usage: processed_by_category" "$tmp/help.out" &&
-    grep -q -- "--by disposition|category" "$tmp/help.out" && [ ! -s "$tmp/help.err" ]
-check $? "--help prints the usage on stdout and exits 0"
+ok $? "--from after --to: exit 2"
+$VIGIL --db "$SCRATCH/x.db" "$SCRIPT" --help >"$SCRATCH/help.out" 2>"$SCRATCH/help.err"
+[ $? -eq 0 ] && grep -q "^usage: processed_by_category" "$SCRATCH/help.out" &&
+    grep -q -- "--by disposition|category" "$SCRATCH/help.out" && [ ! -s "$SCRATCH/help.err" ]
+ok $? "--help prints the usage on stdout and exits 0"
+
+done_testing
