@@ -103,5 +103,50 @@ for _, row in ipairs(many) do
 end
 T.ok(#many == 20000 and total == 30000 and twos == 10000,
      ("aggregate: 20000 groups of 30000 rows (%d groups, %d rows, %d of 2)"):format(#many, total, twos))
+-- the groups come in order of first appearance
+local order = {}
+for _, row in ipairs(conn:aggregate([[SELECT column1 FROM (VALUES ('c'), ('a'), ('c'), ('b'), ('a'))]])) do
+  order[#order + 1] = row[1] .. row[2]
+end
+T.is(table.concat(order, " "), "c2 a2 b1", "aggregate: groups in order of first appearance")
 conn:close()
+
+-- Awkward keys, in a UTF-8 and in a UTF-16 database (text read as it is stored in the
+-- one, converted in the other): long text (the key's length escape at 255 bytes),
+-- embedded NULs, text and blob with the same bytes, '1', 1 and 1.0, -0.0, empty text
+-- and blob, NULL; each must be its own group exactly as GROUP BY makes them.
+for _, encoding in ipairs { "UTF-8", "UTF-16le" } do
+  local c = assert(vdb.open(":memory:"))
+  c:exec("PRAGMA encoding = '" .. encoding .. "'")
+  c:exec("CREATE TABLE k (a ANY, b ANY)")
+  local values = { "1", 1, 1.0, -0.0, 0, "", vdb.NULL, "x\0y", "x\0z", "x",
+                   ("é"):rep(127), ("é"):rep(128), ("a"):rep(254), ("a"):rep(255),
+                   ("a"):rep(256), ("ư"):rep(40000), 2.5, -2.5, 1e300 }
+  for i, v in ipairs(values) do
+    c:exec("INSERT INTO k VALUES (?1, ?2)", v, i % 3)
+    c:exec("INSERT INTO k VALUES (?1, ?2)", v, (i + 1) % 3)
+    c:exec("INSERT INTO k VALUES (?1, ?2)", v, i % 3)
+  end
+  c:exec("INSERT INTO k SELECT CAST(a AS BLOB), b FROM k WHERE typeof(a) = 'text'")
+  local function show(v)
+    if v == vdb.NULL or v == nil then return "NULL" end
+    if math.type(v) == "float" then return ("float:%.17g"):format(v) end
+    if math.type(v) == "integer" then return "int:" .. v end
+    return ("str:%d:%s"):format(#v, v:sub(1, 12))
+  end
+  local agg = {}
+  for _, row in ipairs(c:aggregate("SELECT a, b, typeof(a) FROM k")) do
+    agg[#agg + 1] = table.concat({ show(row[1]), show(row[2]), row[3], row[4] }, "|")
+  end
+  table.sort(agg)
+  local sql = {}
+  for n, t, a, b in c:values("SELECT count(*), typeof(a), a, b FROM k GROUP BY a, b, typeof(a)") do
+    sql[#sql + 1] = table.concat({ show(a), show(b), t, n }, "|")
+  end
+  table.sort(sql)
+  T.is(table.concat(agg, "\n"), table.concat(sql, "\n"),
+       "aggregate: awkward keys group as GROUP BY in a " .. encoding .. " database")
+  T.ok(#agg > 40, "aggregate: " .. encoding .. ": " .. #agg .. " groups")
+  c:close()
+end
 T.done()
