@@ -337,10 +337,11 @@ static const luaL_Reg gnuplot_funcs[] = {
     {"scan", plotdata_scan},           /* engine/lplotdata.c */
     {"datablock", plotdata_datablock},
     {"reduce", plotdata_reduce_xy},
+    {"reduce_line", plotdata_reduce_line},
     {NULL, NULL},
 };
 
-/* require "vigil.gnuplot" -> { run, start, scan, datablock, reduce, column } */
+/* require "vigil.gnuplot" -> { run, start, scan, datablock, reduce, reduce_line, column } */
 int luaopen_vigil_gnuplot(lua_State *L)
 {
     if (luaL_newmetatable(L, RUN_BOX)) {

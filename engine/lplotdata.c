@@ -55,6 +55,25 @@ static struct plotcolumn *new_column(lua_State *L, lua_Integer n)
     return c;
 }
 
+/* Stores the number at idx in *cell; returns 1 when it is kept as an integer.  One API
+ * call for most values: a whole number under 1e15 other than -0 is written the same
+ * whether it is an integer or a float, so it is kept as an integer; beyond that, only a
+ * Lua integer is (exactly). */
+static int to_cell(lua_State *L, int idx, union plotcolumn_cell *cell)
+{
+    double v = (double)lua_tonumberx(L, idx, NULL);
+    if (fabs(v) < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
+        cell->i = (long long)v;
+        return 1;
+    }
+    if (!(fabs(v) < 1e15) && lua_isinteger(L, idx)) {
+        cell->i = (long long)lua_tointeger(L, idx);
+        return 1;
+    }
+    cell->f = v;
+    return 0;
+}
+
 /* Reads t[1..c->n] (t an absolute stack index) into c, BATCH values at a time, and
  * summarizes them.  Returns 0, or the index of the first value that is not a number
  * (its type name pushed). */
@@ -78,22 +97,8 @@ static lua_Integer read_values(lua_State *L, int t, struct plotcolumn *c)
                 }
         }
         size_t at = (size_t)i - 1;
-        for (int j = 0; j < count; j++, at++) {
-            /* One API call for most values: a whole number under 1e15 other than -0
-             * is written the same whether it is an integer or a float, so it is kept
-             * as an integer; beyond that, only a Lua integer is (exactly). */
-            double v = (double)lua_tonumberx(L, top + 1 + j, NULL);
-            int isint = 1;
-            if (fabs(v) < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v)))
-                c->cell[at].i = (long long)v;
-            else if (!(fabs(v) < 1e15) && lua_isinteger(L, top + 1 + j))
-                c->cell[at].i = (long long)lua_tointeger(L, top + 1 + j);
-            else {
-                c->cell[at].f = v;
-                isint = 0;
-            }
-            c->is_int[at] = (unsigned char)isint;
-        }
+        for (int j = 0; j < count; j++, at++)
+            c->is_int[at] = (unsigned char)to_cell(L, top + 1 + j, &c->cell[at]);
         lua_settop(L, top);
         plotcolumn_summary_add(c, (size_t)i - 1, at);
     }
@@ -326,6 +331,103 @@ int plotdata_reduce_xy(lua_State *L)
     push_kept(L, 1, keep, count);
     push_kept(L, 2, keep, count);
     return 2;
+}
+
+/* Pushes a new Column of t[keep[k] + 1] for k in [0, count) (t absolute; every one a
+ * number, already checked). */
+static void push_kept_column(lua_State *L, int t, const size_t *keep, size_t count)
+{
+    struct plotcolumn *c = new_column(L, (lua_Integer)count);
+    for (size_t k = 0; k < count; k++) {
+        lua_rawgeti(L, t, (lua_Integer)keep[k] + 1);
+        c->is_int[k] = (unsigned char)to_cell(L, -1, &c->cell[k]);
+        lua_pop(L, 1);
+    }
+    plotcolumn_summarize(c);
+}
+
+/* The state of one pass of reduce_line over the points. */
+struct line_pass {
+    struct plotdata_reducer r;
+    double lo, hi, prev; /* x range and the last x */
+    int xfinite, yfinite;
+};
+
+/* Adds the `count` points whose x and y values are at stack slots base, base + 2 ...
+ * (x) and base + 1, base + 3 ... (y), the first being point number `first` (0-based).
+ * Returns 0, or 1 when a value is not a number or x goes down (or is NaN). */
+static int line_pass_add(lua_State *L, struct line_pass *p, int base, int count, size_t first)
+{
+    for (int j = 0; j < count; j++) {
+        int isnum_x, isnum_y;
+        double x = (double)lua_tonumberx(L, base + 2 * j, &isnum_x);
+        double y = (double)lua_tonumberx(L, base + 2 * j + 1, &isnum_y);
+        if (!isnum_x || !isnum_y || lua_type(L, base + 2 * j) != LUA_TNUMBER
+            || lua_type(L, base + 2 * j + 1) != LUA_TNUMBER || !(x >= p->prev))
+            return 1;
+        p->prev = x;
+        if (x > p->hi)
+            p->hi = x;
+        p->xfinite |= isfinite(x);
+        p->yfinite |= isfinite(y);
+        plotdata_reducer_add(&p->r, first + (size_t)j, x, y);
+    }
+    return 0;
+}
+
+/* vigil.gnuplot.reduce_line(xs, ys, columns) -> xcol, ycol, lo, hi, xfinite, yfinite | nil
+ * The M4 reduction of the line (xs[i], ys[i]), i = 1..#xs, read in one pass with no copy
+ * of the arrays: when every value is a number and xs never decreases, returns Columns of
+ * the kept points (vigil.gnuplot.reduce's, for `columns` columns across [xs[1], xs[#xs]],
+ * which is then the range of xs), that range, and whether any x and any y is finite;
+ * nil otherwise (then nothing was kept: the caller takes the general path).  ys must be
+ * at least as long as xs. */
+int plotdata_reduce_line(lua_State *L)
+{
+    lua_Integer n = array_length(L, 1, 0);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 2) >= n, 2, "fewer y than x values");
+    lua_Integer columns = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, columns >= 1 && columns <= 1000000, 3, "columns out of range");
+    lua_settop(L, 3);
+    if (n == 0 || lua_rawgeti(L, 1, 1) != LUA_TNUMBER || lua_rawgeti(L, 1, n) != LUA_TNUMBER) {
+        lua_pushnil(L);
+        return 1;
+    }
+    double lo = (double)lua_tonumber(L, 4), hi = (double)lua_tonumber(L, 5);
+    lua_settop(L, 3);
+    if (!(lo <= hi)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    size_t *keep = lua_newuserdatauv(L, (size_t)n * sizeof *keep, 0); /* at 4 */
+    struct line_pass p;
+    plotdata_reducer_init(&p.r, lo, hi, (size_t)columns, keep);
+    p.lo = lo;
+    p.hi = p.prev = -HUGE_VAL;
+    p.xfinite = p.yfinite = 0;
+    luaL_checkstack(L, 2 * BATCH + 1, "reading a line");
+    for (lua_Integer i = 1; i <= n; i += BATCH) {
+        int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH;
+        for (int j = 0; j < count; j++) {
+            lua_rawgeti(L, 1, i + j);
+            lua_rawgeti(L, 2, i + j);
+        }
+        int bad = line_pass_add(L, &p, 5, count, (size_t)i - 1);
+        lua_settop(L, 4);
+        if (bad) {
+            lua_pushnil(L);
+            return 1;
+        }
+    }
+    size_t count = plotdata_reducer_finish(&p.r);
+    push_kept_column(L, 1, keep, count);
+    push_kept_column(L, 2, keep, count);
+    lua_pushnumber(L, p.lo);
+    lua_pushnumber(L, p.hi);
+    lua_pushboolean(L, p.xfinite);
+    lua_pushboolean(L, p.yfinite);
+    return 6;
 }
 
 static const luaL_Reg column_methods[] = {

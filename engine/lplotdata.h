@@ -1,4 +1,4 @@
-/* The numeric fast paths of vigil.gnuplot (engine/lplotdata.c): three functions of the
+/* The numeric fast paths of vigil.gnuplot (engine/lplotdata.c): four functions of the
  * function table of engine/lgnuplot.c, and plotdata_register, which adds the Column
  * type and vigil.gnuplot.column to the module table on top of the stack. */
 #ifndef VIGIL_LPLOTDATA_H
@@ -9,6 +9,7 @@
 int plotdata_scan(lua_State *L);
 int plotdata_datablock(lua_State *L);
 int plotdata_reduce_xy(lua_State *L);
+int plotdata_reduce_line(lua_State *L);
 void plotdata_register(lua_State *L);
 
 /* Where plotdata_write_part sends its text, piece by piece. */

@@ -98,6 +98,76 @@ do
            "parts: only strings and datablock parts")
 end
 
+-- reduce_line: the reduction done while reading the arrays (no copy) keeps what the
+-- reduction of the columns keeps, and refuses what it cannot do in one pass
+do
+  local function block(kx, ky)
+    return gnuplot.datablock("$r", kx, ky)
+  end
+  local cases = {
+    { { 0, 1, 2, 3, 4, 5, 6, 7 }, { 5, 9, 1, 4, 2, 2, 8, 3 }, 2, "hand case" },
+    { { 1, 2, 3, 4, 5, 6 }, { 1, 0 / 0, 3, 4, 5, 6 }, 1, "a gap" },
+    { { 1, 1, 1, 1 }, { 4, -1, 7, 2 }, 5, "one x value" },
+    { { -0.0, 0, 0, 1.5, 2 ^ 53 + 1, math.maxinteger }, { 1, -0.0, 2.5, 1e300, -1e-300, 3 }, 3,
+      "huge integers, -0, whole floats" },
+    { { -math.huge, 0, math.huge }, { 1, 2, 3 }, 4, "infinite x" },
+  }
+  local wx, wy, seed3, walk = {}, {}, 11, 0
+  for i = 1, 20000 do
+    seed3 = (seed3 * 1103515245 + 12345) % 2147483648
+    walk = walk + (seed3 >> 16) % 21 - 10
+    wx[i], wy[i] = i // 3 * 0.25, i % 991 == 0 and 0 / 0 or (i % 1777 == 0 and math.huge or walk / 8)
+  end
+  cases[#cases + 1] = { wx, wy, 123, "a walk of 20000 points with repeated x, gaps, infinities" }
+  for _, c in ipairs(cases) do
+    local xs, ys, columns, name = c[1], c[2], c[3], c[4]
+    local kx, ky, lo, hi, xfinite, yfinite = gnuplot.reduce_line(xs, ys, columns)
+    local cx, cy = gnuplot.column(xs), gnuplot.column(ys)
+    local n, clo, chi, _, cfinite = cx:summary()
+    local yfin = select(5, cy:summary())
+    T.is(block(kx, ky), gnuplot.datablock("$r", cx, cy, { lo = clo, hi = chi, columns = columns }),
+         "reduce_line: the points the reduction of the columns keeps: " .. name)
+    T.is(table.concat({ tostring(lo), tostring(hi), tostring(xfinite), tostring(yfinite) }, " "),
+         table.concat({ tostring(clo), tostring(chi), tostring(cfinite), tostring(yfin) }, " "),
+         "reduce_line: the range and finiteness of the columns: " .. name .. " (" .. n .. ")")
+  end
+  T.is(gnuplot.reduce_line({ 1, 3, 2 }, { 1, 2, 3 }, 4), nil, "reduce_line: nil when x goes down")
+  T.is(gnuplot.reduce_line({ 1, 0 / 0, 2 }, { 1, 2, 3 }, 4), nil, "reduce_line: nil for a NaN x")
+  T.is(gnuplot.reduce_line({ 1, "2", 3 }, { 1, 2, 3 }, 4), nil, "reduce_line: nil for a string x")
+  T.is(gnuplot.reduce_line({ 1, 2, 3 }, { 1, "2", 3 }, 4), nil, "reduce_line: nil for a string y")
+  T.is(gnuplot.reduce_line({}, {}, 4), nil, "reduce_line: nil for no points")
+  T.raises(function() gnuplot.reduce_line({ 1, 2 }, { 1 }, 4) end, "fewer y",
+           "reduce_line: ys at least as long as xs")
+  -- in a chart: the same program as the reduction of the columns read first
+  local ry = {}
+  for i = 1, #wx do
+    ry[i] = wy[i] == wy[i] and wy[i] ~= math.huge and wy[i] or 0
+  end
+  local prog = plot.script{ x = wx, y = { a = wy, b = ry }, width = 300, height = 200, out = "w.png" }
+  local cx = gnuplot.column(wx)
+  local _, clo, chi = cx:summary()
+  local plan = { lo = clo, hi = chi, columns = 600 }
+  T.ok(prog:find(gnuplot.datablock("$s1", cx, gnuplot.column(wy), plan), 1, true)
+       and prog:find(gnuplot.datablock("$s2", cx, gnuplot.column(ry), plan), 1, true),
+       "a chart of two long series: each reduced while read, as the columns are")
+  local column, reads = gnuplot.column, 0
+  gnuplot.column = function(...)
+    reads = reads + 1
+    return column(...)
+  end
+  plot.script{ x = wx, y = wy, out = "w.png" }
+  local long_reads = reads
+  plot.script{ x = wx, y = wy, out = "w.png", reduce = false }
+  gnuplot.column = column
+  T.is(long_reads .. " " .. reads, "0 2",
+       "a long line in order is reduced in the pass that reads it (no column copied)")
+  local unsorted = { table.unpack(wx, 1, 15000) }
+  unsorted[1], unsorted[2] = unsorted[2] + 1, unsorted[1]
+  prog = plot.script{ x = unsorted, y = { table.unpack(ry, 1, 15000) }, width = 300, height = 200, out = "u.png" }
+  T.ok(prog:find("\n0 ") and select(2, prog:gsub("\n[%d.]+ %S+", "")) <= 4 * 600 + 8,
+       "x not in order: sorted, then reduced (the general path)")
+end
+
 -- the chart: a random walk of N points, with and without the reduction
 local N, W, H = 200000, 800, 480
 local px, py, y, seed = {}, {}, 0, 99

@@ -81,7 +81,7 @@ local function build(spec, kind)
   out[#out + 1] = "set encoding utf8"
   local format, cols = frame.output(spec, out)
   chart.max_ticks = format == "dumb" and math.max(2, cols // 11) or 16
-  chart.columns = format == "dumb" and cols or (frame.size(spec))
+  chart.columns = frame.columns(spec)
   if chart.axis then
     chart.axis.max_ticks = chart.max_ticks
   end

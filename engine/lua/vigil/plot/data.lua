@@ -33,12 +33,16 @@ local function scan(values)
   return { col = col, n = n, lo = lo, hi = hi, sorted = sorted, finite = finite }
 end
 
--- data.collect(spec) -> the series of a spec: { {name=, xs={...}, ys={...}}, ... }.
+-- data.collect(spec [, reduce]) -> the series of a spec: { {name=, xs={...}, ys={...}},
+-- ... }.
 -- Rows form: spec[1] (or spec.rows) is an array of row tables; x names a column, y a
 -- column or a list of columns, by (optional) a column whose values split the series.
 -- Columns form: x is an array of values; y an array of numbers (one series) or a table
 -- {name = array, ...} (series in spec.order, else sorted by name).
-function data.collect(spec)
+-- With reduce = {columns=, above=}, a series of more than `above` points in columns of
+-- numbers, x in order, is reduced as it is read (vigil.gnuplot.reduce_line, `columns`
+-- columns across the range of x): its kept points are s.kept = {x = Column, y = Column}.
+function data.collect(spec, reduce)
   local series, by_name = {}, {}
   local function get(name)
     local s = by_name[name]
@@ -101,9 +105,22 @@ function data.collect(spec)
     -- columns of numbers alone, as long as each other, are used as they are (no copy:
     -- nothing below writes into them), read once into C (gnuplot.column): their summary
     -- saves later passes and their datablocks are written from C
-    local xscan = scan(spec.x)
+    local xscan -- read when a series needs it; false: not numbers alone
     for _, pair in ipairs(named) do
       local s = get(pair[1])
+      if reduce and #s.xs == 0 and type(pair[2]) == "table" and #pair[2] == #spec.x
+         and #spec.x > reduce.above then
+        local kx, ky, lo, hi, xfinite, yfinite = gnuplot.reduce_line(spec.x, pair[2], reduce.columns)
+        if kx then
+          s.xs, s.ys, s.kept = spec.x, pair[2], { x = kx, y = ky }
+          s.xscan = { n = #spec.x, lo = lo, hi = hi, sorted = true, finite = xfinite }
+          s.yscan = { n = #spec.x, finite = yfinite }
+          goto next_series
+        end
+      end
+      if xscan == nil then
+        xscan = scan(spec.x) or false
+      end
       local yscan = xscan and type(pair[2]) == "table" and #pair[2] == xscan.n and scan(pair[2])
       if yscan and #s.xs == 0 then
         s.xs, s.ys, s.xscan, s.yscan = spec.x, pair[2], xscan, yscan

@@ -45,21 +45,42 @@ function frame.size(spec)
   return w, h
 end
 
+-- Returns the size of the dumb terminal in characters: COLUMNS x (LINES - 1), else 80 x 24,
+-- within bounds.
+local function dumb_size()
+  local cols = math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
+  local lines = math.tointeger(tonumber(os.getenv("LINES") or "")) or 25
+  return math.max(20, math.min(cols, 1000)), math.max(10, math.min(lines - 1, 500))
+end
+
+-- Whether the chart of spec is drawn in the terminal as sixel graphics.
+local function sixel(spec)
+  return spec.out == nil and (spec.sixel or os.getenv("VIGIL_SIXEL") == "1")
+end
+
+-- frame.columns(spec) -> the chart's width: in characters on the dumb terminal, else in
+-- pixels (frame.size); nil when the size in spec is not valid (frame.output raises then).
+-- What the reduction of long lines divides (vigil.plot.xy).
+function frame.columns(spec)
+  if spec.out == nil and not sixel(spec) then
+    return (dumb_size())
+  end
+  local ok, w = pcall(frame.size, spec)
+  return ok and w or nil
+end
+
 -- frame.output(spec, out) -> format [, columns]: appends the terminal and output
 -- lines for spec; returns the output format ("png", "svg", "pdf", or for the terminal
 -- "dumb" (text) or "sixel" (pixels, when spec.sixel is true or $VIGIL_SIXEL is 1)).
 function frame.output(spec, out)
   local path = spec.out
-  if path == nil and (spec.sixel or os.getenv("VIGIL_SIXEL") == "1") then
+  if sixel(spec) then
     local w, h = frame.size({ width = spec.width or 800, height = spec.height or 480 })
     out[#out + 1] = ("set terminal sixelgd size %d,%d truecolor noenhanced background '#ffffff'"):format(w, h)
     return "sixel"
   end
   if path == nil then
-    local cols = math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or 80
-    local lines = math.tointeger(tonumber(os.getenv("LINES") or "")) or 25
-    cols = math.max(20, math.min(cols, 1000))
-    lines = math.max(10, math.min(lines - 1, 500))
+    local cols, lines = dumb_size()
     out[#out + 1] = ("set terminal dumb size %d,%d noenhanced"):format(cols, lines)
     return "dumb", cols
   end

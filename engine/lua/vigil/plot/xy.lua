@@ -5,6 +5,7 @@ local emit = require "vigil.plot.emit"
 local data = require "vigil.plot.data"
 local labels = require "vigil.plot.labels"
 local xaxis = require "vigil.plot.xaxis"
+local frame = require "vigil.plot.frame"
 local gnuplot = require "vigil.gnuplot"
 
 local xy = {}
@@ -22,25 +23,28 @@ local function axes(y2, s)
   return (y2 and y2[s.name]) and " axes x1y2" or ""
 end
 
--- Returns how the series of a chart are reduced (nil: not at all): {lo=, hi=, columns=,
--- always=}. Only lines without point marks or value labels, on a linear x axis, are
--- reduced: spec.reduce == false never, true always, nil (default) for a series of more
--- than xy.REDUCE_ABOVE points. The columns span the x axis's data range, COLUMNS_PER_PIXEL
--- per pixel (per character on the terminal) of the chart's width.
-local function reduce_plan(spec, kind, axis, columns)
+-- Whether the lines of a chart may be reduced, as far as the spec tells: only lines
+-- without point marks or value labels, on a linear x axis, unless spec.reduce == false.
+local function reducible(spec, kind)
   local wanted = spec.reduce
   if wanted ~= nil and type(wanted) ~= "boolean" then
     usage("reduce must be true or false")
   end
-  if wanted == false or kind ~= "line" or spec.points or spec.labels or not axis.lo
-     or axis.kind == "category" then
-    return nil
-  end
-  if spec.logscale == "x" or spec.logscale == "xy" then
+  return wanted ~= false and kind == "line" and not spec.points and not spec.labels
+         and spec.logscale ~= "x" and spec.logscale ~= "xy"
+end
+
+-- Returns how the series of a chart are reduced (nil: not at all): {lo=, hi=, columns=,
+-- always=}: reducible lines on a number or time axis; spec.reduce == true always, nil
+-- (default) for a series of more than xy.REDUCE_ABOVE points. The columns span the x
+-- axis's data range, COLUMNS_PER_PIXEL per pixel (per character on the terminal) of the
+-- chart's width.
+local function reduce_plan(spec, kind, axis, columns)
+  if not reducible(spec, kind) or not axis.lo or axis.kind == "category" then
     return nil
   end
   return { lo = axis.lo, hi = axis.hi, columns = columns * xy.COLUMNS_PER_PIXEL,
-           always = wanted == true }
+           always = spec.reduce == true }
 end
 
 -- Appends the plot of line, area and scatter charts: series {name, xs, ys} with xs
@@ -103,7 +107,14 @@ local function plot(out, spec, series, kind, y2, axis, columns)
       end
       local xs, ys = s.xs, s.ys
       local plan = reduce and (reduce.always or #xs > xy.REDUCE_ABOVE) and reduce or nil
-      if s.xscan and s.yscan and (sorted or kind == "scatter") then
+      if s.kept then
+        -- reduced by vigil.plot.data while reading the columns (the same plan: see
+        -- xy.prepare)
+        if not plan then
+          error("vigil.plot: a series reduced in advance has no reduction plan")
+        end
+        out[#out + 1] = { block = "$s" .. i, x = s.kept.x, y = s.kept.y }
+      elseif s.xscan and s.yscan and (sorted or kind == "scatter") then
         -- columns read into C by vigil.plot.data, still in their order: a datablock
         -- part, reduced and written in C as gnuplot reads it (vigil.gnuplot run:finish)
         -- or when the program text is asked for (plot.script)
@@ -146,8 +157,17 @@ end
 
 -- xy.prepare(spec, kind) -> chart {series=, axis=, nseries=}: the series of the spec and
 -- their x axis (numbers, time or categories).
+-- Long lines of numbers in columns are reduced while they are read (data.collect with
+-- {columns=, above=}), to the points reduce_plan's reduction keeps: the columns span
+-- the range of the one x array, which is then the axis's.
 function xy.prepare(spec, kind)
-  local series = data.collect(spec)
+  local reduce
+  if reducible(spec, kind) then
+    local columns = frame.columns(spec)
+    reduce = columns and { columns = columns * xy.COLUMNS_PER_PIXEL,
+                           above = spec.reduce == true and 0 or xy.REDUCE_ABOVE }
+  end
+  local series = data.collect(spec, reduce)
   local axis = xaxis.decide(series, kind == "bar")
   return { series = series, axis = axis, nseries = #series }
 end
