@@ -14,17 +14,31 @@ static const double POW10[] = {
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-/* Writes the digits of u (no sign) to buf; returns their count. */
+/* "00" "01" ... "99": two digits at a time. */
+static const char DIGIT_PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
+/* Writes the digits of u (no sign) to buf; returns their count.  They are made two at a
+ * time from the right into a scratch buffer, then copied in one piece. */
 static size_t write_digits(unsigned long long u, char *buf)
 {
     char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
+    char *p = tmp + sizeof tmp;
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100);
+        u /= 100;
+        p -= 2;
+        memcpy(p, DIGIT_PAIRS + 2 * d, 2);
+    }
+    if (u >= 10) {
+        p -= 2;
+        memcpy(p, DIGIT_PAIRS + 2 * u, 2);
+    } else {
+        *--p = (char)('0' + u);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(buf, p, n);
     return n;
 }
 
@@ -36,6 +50,15 @@ size_t plotdata_format_int(long long v, char *buf)
         return 1 + write_digits(0ULL - (unsigned long long)v, buf + 1);
     }
     return write_digits((unsigned long long)v, buf);
+}
+
+/* v rounded to the nearest whole number, ties to even, for 0 <= v < 2^52: what
+ * nearbyint gives in the default rounding mode, without a library call (adding 2^52
+ * leaves no bits below the unit, so the sum is rounded there). */
+static double round_whole(double v)
+{
+    const double big = 4503599627370496.0; /* 2^52 */
+    return (v + big) - big;
 }
 
 /* The fast path of plotdata_format_double: when |v| is in [1e-4, 1e15) and v is the
@@ -51,8 +74,11 @@ static size_t format_short(double v, char *buf)
         double scaled = a * POW10[k];
         if (scaled >= 1e15)
             return 0;
-        double m = nearbyint(scaled);
-        if (m / POW10[k] != a)
+        double m = round_whole(scaled);
+        /* When m / 10^k rounds to a, a = (m / 10^k)(1 + d) and scaled = a 10^k (1 + e)
+         * with |d|, |e| <= 2^-53, so |scaled - m| < m 2^-51 (both sides exact): a
+         * cheaper test that rules out most k before the division decides. */
+        if (fabs(scaled - m) > m * 0x1p-51 || m / POW10[k] != a)
             continue;
         char digits[24];
         size_t nd = write_digits((unsigned long long)m, digits);

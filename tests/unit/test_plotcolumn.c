@@ -186,6 +186,34 @@ static void test_format(void)
     unit_ok(bad == 0, "plotdata: 200000 floats written as the reference writes them%s", first);
 }
 
+/* plotdata_format_int against %lld on the edges of every digit count and the extremes,
+ * and on 200,000 values of every size. */
+static void test_format_int(void)
+{
+    long long edge[] = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 99999, 100000,
+                        1000000000000000000LL, 999999999999999999LL, 9223372036854775807LL,
+                        -9223372036854775807LL - 1, -9223372036854775807LL, -1, -9, -10, -99, -100};
+    unsigned long long state = 5;
+    int bad = 0;
+    char first[120] = "";
+    for (int i = 0; i < 200000 + (int)(sizeof edge / sizeof edge[0]); i++) {
+        long long v;
+        if (i < (int)(sizeof edge / sizeof edge[0])) {
+            v = edge[i];
+        } else {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            v = (long long)state >> (state % 64);
+        }
+        char got[PLOTDATA_NUMBER_MAX + 1], want[32];
+        size_t n = plotdata_format_int(v, got);
+        got[n] = '\0';
+        snprintf(want, sizeof want, "%lld", v);
+        if (strcmp(got, want) != 0 && !bad++)
+            snprintf(first, sizeof first, " (first: %s against %s)", got, want);
+    }
+    unit_ok(bad == 0, "plotdata: integers of every size written as %%lld writes them%s", first);
+}
+
 /* The group run by main.c. */
 void test_plotcolumn(void)
 {
@@ -193,4 +221,5 @@ void test_plotcolumn(void)
     test_reduce();
     test_lines();
     test_format();
+    test_format_int();
 }
