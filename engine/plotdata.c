@@ -19,37 +19,46 @@ static const char DIGIT_PAIRS[] = "000102030405060708091011121314151617181920212
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
 
-/* Writes the digits of u (no sign) to buf; returns their count.  They are made two at a
- * time from the right into a scratch buffer, then copied in one piece. */
-static size_t write_digits(unsigned long long u, char *buf)
+/* 10^0 .. 10^19. */
+static const unsigned long long POW10_U[] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+    100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+    10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+    100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* The number of decimal digits of u (1 for 0). */
+static size_t count_digits(unsigned long long u)
 {
-    char tmp[24];
-    char *p = tmp + sizeof tmp;
-    while (u >= 100) {
-        unsigned d = (unsigned)(u % 100);
-        u /= 100;
-        p -= 2;
-        memcpy(p, DIGIT_PAIRS + 2 * d, 2);
-    }
-    if (u >= 10) {
-        p -= 2;
-        memcpy(p, DIGIT_PAIRS + 2 * u, 2);
-    } else {
-        *--p = (char)('0' + u);
-    }
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    memcpy(buf, p, n);
+    size_t n = 1;
+    while (n < 20 && u >= POW10_U[n])
+        n++;
     return n;
+}
+
+/* Writes the `count` lowest decimal digits of u (leading zeros included) so that they
+ * end just before `end`, two at a time. */
+static void put_digits(unsigned long long u, char *end, size_t count)
+{
+    while (count >= 2) {
+        end -= 2;
+        memcpy(end, DIGIT_PAIRS + 2 * (u % 100), 2);
+        u /= 100;
+        count -= 2;
+    }
+    if (count)
+        *--end = (char)('0' + u % 10);
 }
 
 /* See plotdata.h. */
 size_t plotdata_format_int(long long v, char *buf)
 {
-    if (v < 0) {
-        buf[0] = '-';
-        return 1 + write_digits(0ULL - (unsigned long long)v, buf + 1);
-    }
-    return write_digits((unsigned long long)v, buf);
+    size_t sign = v < 0;
+    unsigned long long u = sign ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    size_t n = count_digits(u);
+    buf[0] = '-'; /* overwritten by a digit when v >= 0 */
+    put_digits(u, buf + sign + n, n);
+    return sign + n;
 }
 
 /* v rounded to the nearest whole number, ties to even, for 0 <= v < 2^52: what
@@ -80,28 +89,19 @@ static size_t format_short(double v, char *buf)
          * cheaper test that rules out most k before the division decides. */
         if (fabs(scaled - m) > m * 0x1p-51 || m / POW10[k] != a)
             continue;
-        char digits[24];
-        size_t nd = write_digits((unsigned long long)m, digits);
-        size_t n = 0;
-        if (v < 0)
-            buf[n++] = '-';
-        if ((size_t)k >= nd) { /* 0.000ddd */
-            buf[n++] = '0';
-            buf[n++] = '.';
-            for (size_t i = nd; i < (size_t)k; i++)
-                buf[n++] = '0';
-            memcpy(buf + n, digits, nd);
-            n += nd;
-        } else {
-            size_t whole = nd - (size_t)k;
-            memcpy(buf + n, digits, whole);
-            n += whole;
-            if (k > 0) {
-                buf[n++] = '.';
-                memcpy(buf + n, digits + whole, (size_t)k);
-                n += (size_t)k;
-            }
+        /* m / 10^k in plain notation: the whole part (at least "0"), then a point and
+         * k digits when k > 0 */
+        unsigned long long u = (unsigned long long)m;
+        size_t nd = count_digits(u);
+        size_t whole = nd > (size_t)k ? nd - (size_t)k : 1;
+        size_t n = v < 0;
+        buf[0] = '-';
+        if (k > 0) {
+            put_digits(u, buf + n + whole + 1 + (size_t)k, (size_t)k);
+            buf[n + whole] = '.';
         }
+        put_digits(u / POW10_U[k], buf + n + whole, whole);
+        n += whole + (k > 0 ? 1 + (size_t)k : 0);
         return n;
     }
     return 0;
