@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -21,6 +22,13 @@ extern char **environ;
 #define PROC_TERM_GRACE 0.5
 /* Bytes moved per read() or write() call. */
 #define PROC_CHUNK 65536
+/* The size asked for the child's stdin pipe (Linux's default limit for a user), and the
+ * least it must have for the input to be topped up in batches (see pump). */
+#define PROC_PIPE_SIZE (1 << 20)
+#define PROC_BATCH_PIPE (512 * 1024)
+/* Milliseconds between top-ups of a pipe more than half full: a child reading 4096
+ * bytes at a time (gnuplot) would otherwise wake vigil once per read. */
+#define PROC_TOPUP_MS 1
 
 /* A growing buffer of one output stream, keeping at most max bytes. */
 struct sink {
@@ -236,8 +244,20 @@ struct proc {
     double deadline; /* 0: no limit */
     int timed_out, input_short;
     int failed;      /* an error number (ENOMEM, a poll error): the child will be killed */
+    int pipe_size;   /* bytes the stdin pipe holds when they are topped up in batches; 0:
+                        written whenever there is room */
     struct sigaction old_pipe;
 };
+
+/* Whether the child's stdin pipe holds more than half of what it can: then the input
+ * waits for the next top-up (see pump) rather than for the next read of the child. */
+static int pipe_half_full(const struct proc *p)
+{
+    int queued = 0;
+    if (p->pipe_size == 0 || ioctl(p->fds[0], FIONREAD, &queued) != 0)
+        return 0;
+    return queued > p->pipe_size / 2;
+}
 
 /* Writes up to len bytes of buf to the child's stdin; closes it when the child has
  * closed its end.  Returns the bytes written. */
@@ -269,7 +289,10 @@ static int drain(int *fd, struct sink *s)
 /* The poll loop: writes buf[0..len) to the child's stdin (as long as it reads) while
  * draining both outputs; with len 0, drains until the child closes its outputs.  Stops
  * at the deadline (p->timed_out) or on an error (p->failed).  Returns the bytes
- * written. */
+ * written.  With a large stdin pipe (p->pipe_size), input is only written while the
+ * pipe is at most half full and then waits PROC_TOPUP_MS (draining the outputs and
+ * watching for the child closing its stdin), so that a child reading a little at a
+ * time is topped up in batches instead of waking vigil after each read. */
 static size_t pump(struct proc *p, const char *buf, size_t len)
 {
     size_t written = 0;
@@ -286,13 +309,16 @@ static size_t pump(struct proc *p, const char *buf, size_t len)
             }
             wait_ms = (int)(left * 1000.0) + 1;
         }
+        int topping = writing && pipe_half_full(p);
+        if (topping && (wait_ms < 0 || wait_ms > PROC_TOPUP_MS))
+            wait_ms = PROC_TOPUP_MS;
         struct pollfd pf[3];
         int which[3];
         nfds_t n = 0;
         for (int i = writing ? 0 : 1; i < 3; i++) {
             if (p->fds[i] >= 0) {
                 pf[n].fd = p->fds[i];
-                pf[n].events = i == 0 ? POLLOUT : POLLIN;
+                pf[n].events = i == 0 ? (topping ? 0 : POLLOUT) : POLLIN;
                 pf[n].revents = 0;
                 which[n++] = i;
             }
@@ -372,6 +398,8 @@ int proc_start(const struct proc_options *opt, struct proc **out)
     }
     for (int i = 0; i < 3; i++)
         set_nonblock(p->fds[i]);
+    int size = fcntl(p->fds[0], F_SETPIPE_SZ, PROC_PIPE_SIZE);
+    p->pipe_size = size >= PROC_BATCH_PIPE ? size : 0;
     *out = p;
     return 0;
 }

@@ -54,7 +54,9 @@ struct proc;
 int proc_start(const struct proc_options *opt, struct proc **out);
 
 /* Writes buf[0..len) to the child's stdin, or drops it when the child has closed its
- * stdin (res->input_short at the end).  Returns 0, or -1 with errno ETIMEDOUT (the
+ * stdin (res->input_short at the end).  The pipe is made 1 MiB where the system allows;
+ * it is then topped up in batches (when at most half full, looked at every millisecond)
+ * rather than after each read of the child.  Returns 0, or -1 with errno ETIMEDOUT (the
  * deadline passed) or ENOMEM; then further input is dropped and proc_finish kills the
  * child. */
 int proc_feed(struct proc *p, const char *buf, size_t len);

@@ -13,6 +13,7 @@ int main(void)
     test_fmt();
     test_proc();
     test_plotcolumn();
+    test_plotpipe();
     printf("1..%d\n", unit_count());
     return unit_failures() ? 1 : 0;
 }

@@ -21,6 +21,7 @@ void test_csvsniff(void);
 void test_fmt(void);
 void test_paths(void);
 void test_plotcolumn(void);
+void test_plotpipe(void);
 void test_proc(void);
 void test_sha256(void);
 
