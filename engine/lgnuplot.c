@@ -221,9 +221,11 @@ static void push_failure(lua_State *L, const struct run_box *b, int prog, const 
 
 /* Sends the program at idx (a string as it is, or an array of parts: strings and
  * datablock parts, each followed by a newline) to gnuplot; returns the line counts of
- * the parts (a userdata left on the stack; NULL for a string). */
-static size_t *send_program(lua_State *L, struct run_box *b, int idx)
+ * the parts (a userdata left on the stack; NULL for a string).  Stops at a stream part
+ * whose arrays break what it assumes, setting *broken (see lplotdata.h). */
+static size_t *send_program(lua_State *L, struct run_box *b, int idx, int *broken)
 {
+    *broken = 0;
     if (lua_type(L, idx) == LUA_TSTRING) {
         size_t len;
         const char *prog = lua_tolstring(L, idx, &len);
@@ -243,6 +245,11 @@ static size_t *send_program(lua_State *L, struct run_box *b, int idx)
             lines[k - 1] = 0; /* counted when needed (push_line_of) */
         } else if (type == LUA_TTABLE) {
             lines[k - 1] = plotdata_write_part(L, -1, box_put, b);
+            if (lines[k - 1] == 0) {
+                *broken = 1;
+                lua_pop(L, 1);
+                return lines;
+            }
         } else {
             luaL_error(L, "vigil.gnuplot: part %d of the program is a %s", (int)k,
                        luaL_typename(L, -1));
@@ -253,10 +260,13 @@ static size_t *send_program(lua_State *L, struct run_box *b, int idx)
     return lines;
 }
 
-/* run:finish(program) -> stdout_text, stderr_text
+/* run:finish(program) -> stdout_text, stderr_text | false
  * Sends the program (a string, or an array of parts: strings and datablock parts
- * {block =, x =, y = [, plan =]}, each followed by a newline) to the gnuplot of
- * gnuplot.start, waits for it and returns what it wrote.  Raises when gnuplot is not
+ * {block =, x =, y = [, plan =]} or {block =, x =, y =, stream = true}, each followed by
+ * a newline) to the gnuplot of gnuplot.start, waits for it and returns what it wrote.
+ * Returns false, gnuplot stopped, when the arrays of a stream part break what it
+ * assumes (lplotdata.h): vigil.plot puts such parts before any command that writes a
+ * file, and builds the program again without them.  Raises when gnuplot is not
  * installed (the message names the Debian package gnuplot-nox), when it fails (its
  * message and the line of the program), or when it runs longer than the timeout (it
  * is killed and reaped). */
@@ -274,7 +284,13 @@ static int run_finish(lua_State *L)
         }
         return luaL_error(L, "gnuplot: cannot run it: %s", strerror(e));
     }
-    size_t *lines = send_program(L, b, 2);
+    int broken;
+    size_t *lines = send_program(L, b, 2, &broken);
+    if (broken) {
+        box_release(b);
+        lua_pushboolean(L, 0);
+        return 1;
+    }
     box_flush(b);
     struct proc *p = b->proc;
     b->proc = NULL;

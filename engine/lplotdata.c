@@ -271,6 +271,90 @@ int plotdata_datablock(lua_State *L)
     return 1;
 }
 
+/* Writes, through put, the lines of the points (xs[i], ys[i]), i = 1..n (xs and ys
+ * absolute stack indices), read BATCH at a time with no copy of the arrays.  Returns 1,
+ * or 0 as soon as a value is not a number or x goes down (or is NaN), and at the end
+ * when no y is finite: then the lines put so far are to be thrown away.  The stack is
+ * as put left it at each read (put may add to a luaL_Buffer). */
+static int write_stream(lua_State *L, int xs, int ys, lua_Integer n, plotdata_put put, void *ctx)
+{
+    union plotcolumn_cell xcell[BATCH], ycell[BATCH];
+    unsigned char xint[BATCH], yint[BATCH];
+    struct plotcolumn x, y;
+    memset(&x, 0, sizeof x);
+    memset(&y, 0, sizeof y);
+    x.cell = xcell;
+    x.is_int = xint;
+    y.cell = ycell;
+    y.is_int = yint;
+    double prev = -HUGE_VAL;
+    int yfinite = 0;
+    char chunk[PART_CHUNK];
+    luaL_checkstack(L, 2 * BATCH + 1, "reading a line");
+    for (lua_Integer i = 1; i <= n; i += BATCH) {
+        int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH, base = lua_gettop(L);
+        for (int j = 0; j < count; j++) {
+            lua_rawgeti(L, xs, i + j);
+            lua_rawgeti(L, ys, i + j);
+        }
+        for (int j = 0; j < count; j++) {
+            int at = base + 1 + 2 * j;
+            if (lua_type(L, at) != LUA_TNUMBER || lua_type(L, at + 1) != LUA_TNUMBER) {
+                lua_settop(L, base);
+                return 0;
+            }
+            xint[j] = (unsigned char)to_cell(L, at, &xcell[j]);
+            yint[j] = (unsigned char)to_cell(L, at + 1, &ycell[j]);
+            double xv = plotcolumn_value(&x, (size_t)j);
+            if (!(xv >= prev)) {
+                lua_settop(L, base);
+                return 0;
+            }
+            prev = xv;
+            yfinite |= isfinite(plotcolumn_value(&y, (size_t)j));
+        }
+        lua_settop(L, base);
+        x.n = y.n = (size_t)count;
+        size_t next = 0;
+        while (next < (size_t)count)
+            put(ctx, chunk, plotcolumn_write_lines(&x, &y, NULL, (size_t)count, &next, chunk,
+                                                   sizeof chunk));
+    }
+    return yfinite;
+}
+
+/* Adds p[0..n) to the luaL_Buffer ctx (a plotdata_put). */
+static void buffer_put(void *ctx, const char *p, size_t n)
+{
+    luaL_addlstring(ctx, p, n);
+}
+
+/* vigil.gnuplot.stream_block(name, xs, ys) -> text | nil
+ * The datablock of a stream part ({block = name, x = xs, y = ys, stream = true}, see
+ * lplotdata.h) as run:finish sends it: the lines of (xs[i], ys[i]), i = 1..#xs, read
+ * from the arrays with no copy; nil when a value is not a number, xs goes down (or
+ * holds NaN) or no y is finite. */
+static int stream_block(lua_State *L)
+{
+    size_t name_len;
+    const char *name = check_block_name(L, 1, &name_len);
+    lua_Integer n = array_length(L, 2, 0);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 3) >= n, 3, "fewer y than x values");
+    lua_settop(L, 3);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addlstring(&b, name, name_len);
+    luaL_addstring(&b, " << " EOD "\n");
+    if (!write_stream(L, 2, 3, n, buffer_put, &b)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    luaL_addstring(&b, EOD);
+    luaL_pushresult(&b);
+    return 1;
+}
+
 /* See lplotdata.h. */
 size_t plotdata_write_part(lua_State *L, int idx, plotdata_put put, void *ctx)
 {
@@ -281,6 +365,23 @@ size_t plotdata_write_part(lua_State *L, int idx, plotdata_put put, void *ctx)
     const char *name = lua_tolstring(L, -1, &name_len);
     if (!name || !valid_block_name(name, name_len))
         luaL_error(L, "vigil.gnuplot: a datablock part needs block = $name");
+    lua_getfield(L, idx, "stream");
+    int stream = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (stream) {
+        lua_getfield(L, idx, "x");
+        lua_getfield(L, idx, "y");
+        if (!lua_istable(L, -2) || !lua_istable(L, -1) || lua_rawlen(L, -1) < lua_rawlen(L, -2))
+            luaL_error(L, "vigil.gnuplot: a stream part needs arrays x and y (y as long)");
+        lua_Integer n = (lua_Integer)lua_rawlen(L, -2);
+        put(ctx, name, name_len);
+        put(ctx, " << " EOD "\n", sizeof " << " EOD "\n" - 1);
+        int whole = write_stream(L, top + 2, top + 3, n, put, ctx);
+        if (whole)
+            put(ctx, EOD, sizeof EOD - 1);
+        lua_settop(L, top);
+        return whole ? (size_t)n + 2 : 0;
+    }
     lua_getfield(L, idx, "x");
     lua_getfield(L, idx, "y");
     const struct plotcolumn *x = luaL_testudata(L, -2, COLUMN), *y = luaL_testudata(L, -1, COLUMN);
@@ -448,4 +549,6 @@ void plotdata_register(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, column_new);
     lua_setfield(L, -2, "column");
+    lua_pushcfunction(L, stream_block);
+    lua_setfield(L, -2, "stream_block");
 }

@@ -145,6 +145,13 @@ status=$?
 ok $status "tests/lua/plot_reduce_test.lua"
 [ $status -eq 0 ] || printf '%s\n' "$out" | grep -v '^ok' | sed 's/^/#   /'
 
+# Long lines drawn whole, read while they are sent; what they cannot send sends the
+# program again (tests/lua/plot_stream_test.lua).
+out=$($VIGIL "$VIGIL_ROOT/tests/lua/plot_stream_test.lua" 2>&1)
+status=$?
+ok $status "tests/lua/plot_stream_test.lua"
+[ $status -eq 0 ] || printf '%s\n' "$out" | grep -v '^ok' | sed 's/^/#   /'
+
 # The generated programs (tests/lua/plot_test.lua).
 out=$($VIGIL "$VIGIL_ROOT/tests/lua/plot_test.lua" 2>&1)
 status=$?

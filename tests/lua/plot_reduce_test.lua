@@ -157,7 +157,11 @@ do
   end
   plot.script{ x = wx, y = wy, out = "w.png" }
   local long_reads = reads
+  local xy = require "vigil.plot.xy"
+  local above = xy.STREAM_ABOVE
+  xy.STREAM_ABOVE = math.huge -- (else a long line drawn whole is read as it is sent)
   plot.script{ x = wx, y = wy, out = "w.png", reduce = false }
+  xy.STREAM_ABOVE = above
   gnuplot.column = column
   T.is(long_reads .. " " .. reads, "0 2",
        "a long line in order is reduced in the pass that reads it (no column copied)")

@@ -48,19 +48,32 @@ local function header_lines(out, spec)
 end
 
 -- Returns the text of a program made of parts (build): strings and datablock parts
--- {block =, x =, y =, plan =} of vigil.gnuplot Columns, each followed by a newline.
+-- {block =, x =, y =, plan =} of vigil.gnuplot Columns or stream parts {block =, x =,
+-- y =, stream = true} of arrays, each followed by a newline; nil when the arrays of a
+-- stream part break what it assumes (vigil.gnuplot.stream_block).
 local function program_text(parts)
   local text = {}
   for i, part in ipairs(parts) do
-    text[i] = type(part) == "string" and part
-              or gnuplot.datablock(part.block, part.x, part.y, part.plan)
+    if type(part) == "string" then
+      text[i] = part
+    elseif part.stream then
+      text[i] = gnuplot.stream_block(part.block, part.x, part.y)
+      if not text[i] then
+        return nil
+      end
+    else
+      text[i] = gnuplot.datablock(part.block, part.x, part.y, part.plan)
+    end
   end
   return table.concat(text, "\n") .. "\n"
 end
 
 -- Writes the whole program of a chart of kind (a key of KINDS); returns its parts (see
--- program_text) and the output format.
-local function build(spec, kind)
+-- program_text) and the output format. Stream parts (long lines read as they are sent:
+-- vigil.plot.xy.prepare) come right after `set encoding`, before any command that sets
+-- the terminal or opens the output, so that a gnuplot stopped while reading them has
+-- done nothing; with `whole`, there are none.
+local function build(spec, kind, whole)
   if type(spec) ~= "table" then
     emit.usage("plot.%s takes a table (the chart spec)", kind)
   end
@@ -68,7 +81,7 @@ local function build(spec, kind)
   if not chart_kind then
     emit.usage("unknown kind %s (line, bar, area, scatter, histogram or heatmap)", emit.quote(kind))
   end
-  local chart = chart_kind.prepare(spec, kind)
+  local chart = chart_kind.prepare(spec, kind, whole)
   local y2
   if spec.y2 ~= nil then
     if not chart.series then
@@ -90,7 +103,21 @@ local function build(spec, kind)
   if format ~= "dumb" and format ~= "sixel" then
     out[#out + 1] = "unset output"
   end
-  return out, format
+  local program, streams, at = {}, {}, 0
+  for _, part in ipairs(out) do
+    if type(part) == "table" and part.stream then
+      streams[#streams + 1] = part
+    else
+      program[#program + 1] = part
+      if part == "set encoding utf8" then
+        at = #program
+      end
+    end
+  end
+  for k, part in ipairs(streams) do
+    table.insert(program, at + k, part)
+  end
+  return program, format
 end
 
 ---------------------------------------------------------------------------------------
@@ -119,18 +146,30 @@ end
 -- Builds and runs the chart; returns the output path, or the drawing for the terminal.
 -- gnuplot is started first, so that its start-up overlaps the building; it is stopped
 -- (and has touched nothing) when the building fails.
-local function draw(spec, kind)
+-- With `whole`, long lines are read before anything is sent (no stream parts): the
+-- second try when the arrays of a stream part broke what it assumes, found while
+-- writing the saved program or while sending it (gnuplot then stopped before it did
+-- anything).
+local function draw(spec, kind, whole)
   local run <close> = gnuplot.start { timeout = spec.timeout }
-  local program, format = build(spec, kind)
+  local program, format = build(spec, kind, whole)
   if spec.save_script ~= nil then
+    local text = program_text(program)
+    if not text then
+      run:close()
+      return draw(spec, kind, true)
+    end
     local f, msg = io.open(tostring(spec.save_script), "wb")
     if not f then
       emit.fail("plot: cannot write save_script: " .. msg)
     end
-    f:write(program_text(program))
+    f:write(text)
     f:close()
   end
   local ok, text = pcall(run.finish, run, program)
+  if ok and text == false then
+    return draw(spec, kind, true)
+  end
   if not ok then
     if format ~= "dumb" and format ~= "sixel" then
       os.remove(spec.out) -- gnuplot may have left it empty or half written
@@ -205,7 +244,8 @@ plot.script = public(function(spec)
   if type(spec) ~= "table" then
     emit.usage("plot.script takes a table (the chart spec)")
   end
-  return program_text((build(spec, spec.kind or "line")))
+  local kind = spec.kind or "line"
+  return program_text((build(spec, kind))) or program_text((build(spec, kind, true)))
 end)
 
 -- plot.bins(values [, {bins = k | binwidth = w}]) -> {edges = {...}, counts = {...}}:

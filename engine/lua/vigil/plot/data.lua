@@ -42,7 +42,11 @@ end
 -- With reduce = {columns=, above=}, a series of more than `above` points in columns of
 -- numbers, x in order, is reduced as it is read (vigil.gnuplot.reduce_line, `columns`
 -- columns across the range of x): its kept points are s.kept = {x = Column, y = Column}.
-function data.collect(spec, reduce)
+-- With stream_above, a series of more than that many points in columns as long as each
+-- other, x[1] and x[#x] numbers in order, is not read here: s.stream is set and its scans
+-- say what the stream part that sends it assumes (numbers alone, x in order, some y
+-- finite; checked while it is sent, see vigil.gnuplot.stream_block).
+function data.collect(spec, reduce, stream_above)
   local series, by_name = {}, {}
   local function get(name)
     local s = by_name[name]
@@ -115,6 +119,17 @@ function data.collect(spec, reduce)
           s.xs, s.ys, s.kept = spec.x, pair[2], { x = kx, y = ky }
           s.xscan = { n = #spec.x, lo = lo, hi = hi, sorted = true, finite = xfinite }
           s.yscan = { n = #spec.x, finite = yfinite }
+          goto next_series
+        end
+      end
+      if stream_above and #s.xs == 0 and type(pair[2]) == "table" and #pair[2] == #spec.x
+         and #spec.x > stream_above then
+        local n = #spec.x
+        local first, last = spec.x[1], spec.x[n]
+        if math.type(first) and math.type(last) and first <= last then
+          s.xs, s.ys, s.stream = spec.x, pair[2], true
+          s.xscan = { n = n, lo = first, hi = last, sorted = true, finite = true }
+          s.yscan = { n = n, finite = true }
           goto next_series
         end
       end

@@ -14,6 +14,9 @@ local q, usage = emit.quote, emit.usage
 
 -- A line series of more than this many points is reduced by default (see reduce_plan).
 xy.REDUCE_ABOVE = 10000
+-- A line series of more than this many points that is not reduced is written to gnuplot
+-- as its arrays are read (a stream part: see xy.prepare).
+xy.STREAM_ABOVE = 10000
 -- Columns of the reduction per pixel of the chart's width (finer than a pixel, since the
 -- plot area is narrower than the chart and need not start on a pixel edge).
 xy.COLUMNS_PER_PIXEL = 2
@@ -114,6 +117,10 @@ local function plot(out, spec, series, kind, y2, axis, columns)
           error("vigil.plot: a series reduced in advance has no reduction plan")
         end
         out[#out + 1] = { block = "$s" .. i, x = s.kept.x, y = s.kept.y }
+      elseif s.stream then
+        -- read from the arrays as gnuplot reads it (vigil.gnuplot run:finish); put
+        -- before the commands by vigil.plot
+        out[#out + 1] = { block = "$s" .. i, x = s.xs, y = s.ys, stream = true }
       elseif s.xscan and s.yscan and (sorted or kind == "scatter") then
         -- columns read into C by vigil.plot.data, still in their order: a datablock
         -- part, reduced and written in C as gnuplot reads it (vigil.gnuplot run:finish)
@@ -159,15 +166,19 @@ end
 -- their x axis (numbers, time or categories).
 -- Long lines of numbers in columns are reduced while they are read (data.collect with
 -- {columns=, above=}), to the points reduce_plan's reduction keeps: the columns span
--- the range of the one x array, which is then the axis's.
-function xy.prepare(spec, kind)
+-- the range of the one x array, which is then the axis's. Long lines that are not
+-- reduced (reduce = false, points = true, a log x axis) and have no value labels are,
+-- unless `whole`, left to be read while they are sent (data.collect's stream_above;
+-- vigil.plot builds the program again with `whole` when they break what that assumes).
+function xy.prepare(spec, kind, whole)
   local reduce
   if reducible(spec, kind) then
     local columns = frame.columns(spec)
     reduce = columns and { columns = columns * xy.COLUMNS_PER_PIXEL,
                            above = spec.reduce == true and 0 or xy.REDUCE_ABOVE }
   end
-  local series = data.collect(spec, reduce)
+  local stream = not reduce and not whole and kind == "line" and not spec.labels
+  local series = data.collect(spec, reduce, stream and xy.STREAM_ABOVE or nil)
   local axis = xaxis.decide(series, kind == "bar")
   return { series = series, axis = axis, nseries = #series }
 end
