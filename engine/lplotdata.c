@@ -293,16 +293,17 @@ static int write_stream(lua_State *L, int xs, int ys, lua_Integer n, plotdata_pu
     luaL_checkstack(L, 2 * BATCH + 1, "reading a line");
     for (lua_Integer i = 1; i <= n; i += BATCH) {
         int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH, base = lua_gettop(L);
+        int bad = 0;
         for (int j = 0; j < count; j++) {
-            lua_rawgeti(L, xs, i + j);
-            lua_rawgeti(L, ys, i + j);
+            bad |= lua_rawgeti(L, xs, i + j) != LUA_TNUMBER;
+            bad |= lua_rawgeti(L, ys, i + j) != LUA_TNUMBER;
+        }
+        if (bad) {
+            lua_settop(L, base);
+            return 0;
         }
         for (int j = 0; j < count; j++) {
             int at = base + 1 + 2 * j;
-            if (lua_type(L, at) != LUA_TNUMBER || lua_type(L, at + 1) != LUA_TNUMBER) {
-                lua_settop(L, base);
-                return 0;
-            }
             xint[j] = (unsigned char)to_cell(L, at, &xcell[j]);
             yint[j] = (unsigned char)to_cell(L, at + 1, &ycell[j]);
             double xv = plotcolumn_value(&x, (size_t)j);
@@ -454,17 +455,15 @@ struct line_pass {
     int xfinite, yfinite;
 };
 
-/* Adds the `count` points whose x and y values are at stack slots base, base + 2 ...
- * (x) and base + 1, base + 3 ... (y), the first being point number `first` (0-based).
- * Returns 0, or 1 when a value is not a number or x goes down (or is NaN). */
+/* Adds the `count` points whose x and y values (numbers) are at stack slots base, base
+ * + 2 ... (x) and base + 1, base + 3 ... (y), the first being point number `first`
+ * (0-based).  Returns 0, or 1 when x goes down (or is NaN). */
 static int line_pass_add(lua_State *L, struct line_pass *p, int base, int count, size_t first)
 {
     for (int j = 0; j < count; j++) {
-        int isnum_x, isnum_y;
-        double x = (double)lua_tonumberx(L, base + 2 * j, &isnum_x);
-        double y = (double)lua_tonumberx(L, base + 2 * j + 1, &isnum_y);
-        if (!isnum_x || !isnum_y || lua_type(L, base + 2 * j) != LUA_TNUMBER
-            || lua_type(L, base + 2 * j + 1) != LUA_TNUMBER || !(x >= p->prev))
+        double x = (double)lua_tonumberx(L, base + 2 * j, NULL);
+        double y = (double)lua_tonumberx(L, base + 2 * j + 1, NULL);
+        if (!(x >= p->prev))
             return 1;
         p->prev = x;
         if (x > p->hi)
@@ -509,12 +508,12 @@ int plotdata_reduce_line(lua_State *L)
     p.xfinite = p.yfinite = 0;
     luaL_checkstack(L, 2 * BATCH + 1, "reading a line");
     for (lua_Integer i = 1; i <= n; i += BATCH) {
-        int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH;
+        int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH, bad = 0;
         for (int j = 0; j < count; j++) {
-            lua_rawgeti(L, 1, i + j);
-            lua_rawgeti(L, 2, i + j);
+            bad |= lua_rawgeti(L, 1, i + j) != LUA_TNUMBER;
+            bad |= lua_rawgeti(L, 2, i + j) != LUA_TNUMBER;
         }
-        int bad = line_pass_add(L, &p, 5, count, (size_t)i - 1);
+        bad = bad || line_pass_add(L, &p, 5, count, (size_t)i - 1);
         lua_settop(L, 4);
         if (bad) {
             lua_pushnil(L);

@@ -30,6 +30,7 @@ size_t plotdata_format_double(double v, char *buf);
 struct plotdata_reducer {
     double lo, hi;        /* the x range the columns divide */
     size_t buckets;       /* how many columns */
+    double scale;         /* buckets / (hi - lo), 0 when there are too many for it */
     size_t *keep;         /* the kept indices */
     size_t count;         /* how many are kept so far */
     int open;             /* a run of finite points in column col is being gathered */

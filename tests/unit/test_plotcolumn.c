@@ -112,6 +112,102 @@ static void test_reduce(void)
     free(text);
 }
 
+/* The reduction as its rule reads, point by point with the column of each x computed
+ * as (x - lo) / (hi - lo) * buckets (whole part, within [0, buckets)): the reference
+ * for test_reduce_columns.  Returns how many indices went to keep. */
+static size_t reference_reduce(const double *x, const double *y, size_t n, double lo,
+                               double hi, size_t buckets, size_t *keep)
+{
+    size_t count = 0, start = 0;
+    while (start < n) {
+        double f = (x[start] - lo) / (hi - lo) * (double)buckets;
+        size_t col = !(f > 0) ? 0 : f >= (double)buckets ? buckets - 1 : (size_t)f, end = start;
+        for (;;) { /* the run of points of column col: [start, end] */
+            if (end + 1 >= n)
+                break;
+            double g = (x[end + 1] - lo) / (hi - lo) * (double)buckets;
+            size_t c = !(g > 0) ? 0 : g >= (double)buckets ? buckets - 1 : (size_t)g;
+            if (c != col)
+                break;
+            end++;
+        }
+        size_t low = start, high = start;
+        for (size_t k = start; k <= end; k++) {
+            if (y[k] < y[low])
+                low = k;
+            if (y[k] > y[high])
+                high = k;
+        }
+        for (size_t k = start; k <= end; k++)
+            if (k == start || k == low || k == high || k == end)
+                keep[count++] = k;
+        start = end + 1;
+    }
+    return count;
+}
+
+/* The columns of plotcolumn_reduce (which mostly multiply rather than divide) are the
+ * rule's: 200,000 points in order whose x fall on column edges and next to them, as
+ * many as fall inside, and at random, over ranges of a few sizes. */
+static void test_reduce_columns(void)
+{
+    enum { N = 200000 };
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    union plotcolumn_cell *xc = malloc(N * sizeof *xc), *yc = malloc(N * sizeof *yc);
+    unsigned char *isint = calloc(N, 1);
+    size_t *got = malloc(N * sizeof *got), *want = malloc(N * sizeof *want);
+    if (!x || !y || !xc || !yc || !isint || !got || !want) {
+        unit_ok(0, "plotcolumn: memory for the column test");
+        goto out;
+    }
+    unsigned long long state = 3;
+    const double ranges[][2] = {{0, 1}, {1, 1000000}, {-3.7, 12.9}, {1e9, 1e9 + 86400}};
+    const size_t buckets[] = {2000, 7, 1999, 123457};
+    int bad = 0;
+    for (int r = 0; r < 4; r++) {
+        double lo = ranges[r][0], hi = ranges[r][1];
+        size_t b = buckets[r];
+        for (size_t k = 0; k < N; k++) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            double edge = lo + (hi - lo) * (double)(k * b / N) / (double)b;
+            switch (k % 4) {
+            case 0: /* on an edge as the rule computes it */
+                x[k] = edge;
+                break;
+            case 1: /* a step below */
+                x[k] = nextafter(edge, -INFINITY);
+                break;
+            case 2: /* a step above */
+                x[k] = nextafter(edge, INFINITY);
+                break;
+            default:
+                x[k] = edge + (hi - lo) / (double)b * (double)(state >> 11) / 9007199254740992.0;
+            }
+            if (k > 0 && x[k] < x[k - 1])
+                x[k] = x[k - 1];
+            if (x[k] > hi)
+                x[k] = hi;
+            y[k] = (double)(state >> 40);
+            xc[k].f = x[k];
+            yc[k].f = y[k];
+        }
+        struct plotcolumn cx = {N, xc, isint, 0, 0, 0, 0, 0, 0}, cy = {N, yc, isint, 0, 0, 0, 0, 0, 0};
+        size_t n = plotcolumn_reduce(&cx, &cy, lo, hi, b, got);
+        size_t m = reference_reduce(x, y, N, lo, hi, b, want);
+        if (n != m || memcmp(got, want, n * sizeof *got) != 0)
+            bad++;
+    }
+    unit_ok(bad == 0, "plotcolumn: reduce puts each point in the rule's column (%d of 4 ranges differ)", bad);
+out:
+    free(x);
+    free(y);
+    free(xc);
+    free(yc);
+    free(isint);
+    free(got);
+    free(want);
+}
+
 /* Lines written in pieces (buffers of one line) are the lines written at once; numbers
  * are integers, shortest exact floats, NaN for NaN and infinities; -0 keeps its sign. */
 static void test_lines(void)
@@ -219,6 +315,7 @@ void test_plotcolumn(void)
 {
     test_summary();
     test_reduce();
+    test_reduce_columns();
     test_lines();
     test_format();
     test_format_int();
