@@ -123,6 +123,8 @@ static int gnuplot_start(lua_State *L)
     if (proc_start(&opt, &b->proc) != 0) {
         b->proc = NULL;
         b->start_error = errno;
+    } else {
+        proc_batch_input(b->proc); /* gnuplot reads 4096 bytes at a time */
     }
     return 1;
 }

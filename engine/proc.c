@@ -26,9 +26,11 @@ extern char **environ;
  * least it must have for the input to be topped up in batches (see pump). */
 #define PROC_PIPE_SIZE (1 << 20)
 #define PROC_BATCH_PIPE (512 * 1024)
-/* Milliseconds between top-ups of a pipe more than half full: a child reading 4096
- * bytes at a time (gnuplot) would otherwise wake vigil once per read. */
+/* Milliseconds between looks at a full pipe until it is half empty, the first time and
+ * at most (doubling while the child reads nothing): a child reading 4096 bytes at a time
+ * (gnuplot) would otherwise wake vigil once per read. */
 #define PROC_TOPUP_MS 1
+#define PROC_TOPUP_MAX_MS 16
 
 /* A growing buffer of one output stream, keeping at most max bytes. */
 struct sink {
@@ -244,26 +246,43 @@ struct proc {
     double deadline; /* 0: no limit */
     int timed_out, input_short;
     int failed;      /* an error number (ENOMEM, a poll error): the child will be killed */
-    int pipe_size;   /* bytes the stdin pipe holds when they are topped up in batches; 0:
+    int pipe_size;   /* bytes the stdin pipe holds when it is topped up in batches; 0:
                         written whenever there is room */
+    int full;        /* the pipe was found full: waiting until it is half empty */
+    int nap_ms;      /* the wait before the next look at it */
+    int queued;      /* bytes in it at the last look */
     struct sigaction old_pipe;
 };
 
-/* Whether the child's stdin pipe holds more than half of what it can: then the input
- * waits for the next top-up (see pump) rather than for the next read of the child. */
-static int pipe_half_full(const struct proc *p)
+/* Whether the input waits for the stdin pipe to be half empty (see pump); when it does,
+ * sets p->nap_ms, the wait before the next look: doubled while the child has read
+ * nothing since the last look, else PROC_TOPUP_MS. */
+static int wait_for_room(struct proc *p)
 {
     int queued = 0;
-    if (p->pipe_size == 0 || ioctl(p->fds[0], FIONREAD, &queued) != 0)
+    if (!p->full || ioctl(p->fds[0], FIONREAD, &queued) != 0 || queued <= p->pipe_size / 2) {
+        p->full = 0;
         return 0;
-    return queued > p->pipe_size / 2;
+    }
+    if (queued < p->queued)
+        p->nap_ms = PROC_TOPUP_MS;
+    else if (p->nap_ms < PROC_TOPUP_MAX_MS)
+        p->nap_ms *= 2;
+    p->queued = queued;
+    return 1;
 }
 
 /* Writes up to len bytes of buf to the child's stdin; closes it when the child has
  * closed its end.  Returns the bytes written. */
 static size_t feed(struct proc *p, const char *buf, size_t len)
 {
-    ssize_t n = write(p->fds[0], buf, len < PROC_CHUNK ? len : PROC_CHUNK);
+    size_t want = len < PROC_CHUNK ? len : PROC_CHUNK;
+    ssize_t n = write(p->fds[0], buf, want);
+    if (p->pipe_size > 0 && (n < 0 ? errno == EAGAIN || errno == EWOULDBLOCK : (size_t)n < want)) {
+        p->full = 1; /* topped up: wait until it is half empty (pump) */
+        p->nap_ms = PROC_TOPUP_MS;
+        p->queued = p->pipe_size;
+    }
     if (n > 0)
         return (size_t)n;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -289,10 +308,11 @@ static int drain(int *fd, struct sink *s)
 /* The poll loop: writes buf[0..len) to the child's stdin (as long as it reads) while
  * draining both outputs; with len 0, drains until the child closes its outputs.  Stops
  * at the deadline (p->timed_out) or on an error (p->failed).  Returns the bytes
- * written.  With a large stdin pipe (p->pipe_size), input is only written while the
- * pipe is at most half full and then waits PROC_TOPUP_MS (draining the outputs and
- * watching for the child closing its stdin), so that a child reading a little at a
- * time is topped up in batches instead of waking vigil after each read. */
+ * written.  With a large stdin pipe (p->pipe_size), once the pipe is full the input
+ * waits until it is half empty, looking every PROC_TOPUP_MS (up to PROC_TOPUP_MAX_MS
+ * while the child reads nothing), draining the outputs and watching for the child
+ * closing its stdin meanwhile: a child reading a little at a time is topped up in
+ * batches of half the pipe instead of waking vigil after each read. */
 static size_t pump(struct proc *p, const char *buf, size_t len)
 {
     size_t written = 0;
@@ -309,9 +329,9 @@ static size_t pump(struct proc *p, const char *buf, size_t len)
             }
             wait_ms = (int)(left * 1000.0) + 1;
         }
-        int topping = writing && pipe_half_full(p);
-        if (topping && (wait_ms < 0 || wait_ms > PROC_TOPUP_MS))
-            wait_ms = PROC_TOPUP_MS;
+        int topping = writing && wait_for_room(p);
+        if (topping && (wait_ms < 0 || wait_ms > p->nap_ms))
+            wait_ms = p->nap_ms;
         struct pollfd pf[3];
         int which[3];
         nfds_t n = 0;
@@ -398,10 +418,16 @@ int proc_start(const struct proc_options *opt, struct proc **out)
     }
     for (int i = 0; i < 3; i++)
         set_nonblock(p->fds[i]);
-    int size = fcntl(p->fds[0], F_SETPIPE_SZ, PROC_PIPE_SIZE);
-    p->pipe_size = size >= PROC_BATCH_PIPE ? size : 0;
     *out = p;
     return 0;
+}
+
+/* Makes the child's stdin pipe large and topped up in batches (see proc.h). */
+int proc_batch_input(struct proc *p)
+{
+    int size = p->fds[0] >= 0 ? fcntl(p->fds[0], F_SETPIPE_SZ, PROC_PIPE_SIZE) : -1;
+    p->pipe_size = size >= PROC_BATCH_PIPE ? size : 0;
+    return p->pipe_size > 0;
 }
 
 /* Writes input to the child (see proc.h). */

@@ -53,10 +53,16 @@ struct proc;
  * left to free or reap). */
 int proc_start(const struct proc_options *opt, struct proc **out);
 
+/* Makes the child's stdin pipe 1 MiB (where the system allows) and has proc_feed top it
+ * up in batches: once full, it waits until the pipe is half empty (looking every
+ * millisecond, less often while the child reads nothing) rather than writing after
+ * each read of the child, for a child that reads a lot a little at a time (gnuplot).
+ * Input that fits in the pipe and is never read is then not noticed (input_short).
+ * Returns 1 when the pipe could be made that large, else 0 (nothing changes). */
+int proc_batch_input(struct proc *p);
+
 /* Writes buf[0..len) to the child's stdin, or drops it when the child has closed its
- * stdin (res->input_short at the end).  The pipe is made 1 MiB where the system allows;
- * it is then topped up in batches (when at most half full, looked at every millisecond)
- * rather than after each read of the child.  Returns 0, or -1 with errno ETIMEDOUT (the
+ * stdin (res->input_short at the end).  Returns 0, or -1 with errno ETIMEDOUT (the
  * deadline passed) or ENOMEM; then further input is dropped and proc_finish kills the
  * child. */
 int proc_feed(struct proc *p, const char *buf, size_t len);
