@@ -22,16 +22,17 @@ END {
     label["trend"] = "vigil trend.series (count in C)"
     label["trend_sql"] = "vigil trend.series, aggregate = false"
     label["duckdb"] = "DuckDB (node-api) from the CSV files"
+    label["duckdb_table"] = "DuckDB (node-api) on its own tables"
     printf "trend: monthly processed violations by category, %d cases (%d rows of the view)\n", cases, rows
     printf "%-42s %9s %8s %9s %8s %9s %5s\n", "tool", "wall s", "ratio", "CPU s", "ratio", "RSS MiB", "runs"
-    split("shell trend trend_sql duckdb", tools, " ")
-    for (j = 1; j <= 4; j++) {
+    nt = split("shell trend trend_sql duckdb duckdb_table", tools, " ")
+    for (j = 1; j <= nt; j++) {
         t = tools[j]
         if (!n[t]) continue
         for (k = 1; k <= n[t]; k++) { w[k] = wall[t, k]; c[k] = cpu[t, k] }
         mw[t] = median(w, n[t]); mc[t] = median(c, n[t])
     }
-    for (j = 1; j <= 4; j++) {
+    for (j = 1; j <= nt; j++) {
         t = tools[j]
         if (!n[t]) continue
         printf "%-42s %9.3f %7.2fx %9.3f %7.2fx %9.1f %5d\n", label[t], mw[t], mw[t] / mw["shell"], mc[t], mc[t] / mc["shell"], rss[t] / 1024, n[t]
