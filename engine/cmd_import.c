@@ -357,6 +357,66 @@ static sqlite3 *open_db(const char *path, int replace)
     return db;
 }
 
+/* The database's schema version (PRAGMA schema_version), or -1 when it cannot be read. */
+static long long schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Makes the loader for the import into an existing table, before the transaction, and
+ * lets it take over the foreign keys when it can check them itself (csvload.h):
+ * SQLite's own checks are then switched off, which only works outside a transaction.
+ * Sets *version to the schema version read before.  Returns 1 (the loader checks the
+ * keys, PRAGMA foreign_keys is off), 0 (SQLite does), or -1 (failed, said). */
+static int loader_before(struct import *im, sqlite3 *db, const struct csvload_options *opt,
+                         long long *version)
+{
+    char err[4096];
+    *version = schema_version(db);
+    im->ld = csvload_new(db, im->args->table, im->name, opt, err, sizeof err);
+    if (!im->ld) {
+        fprintf(stderr, "%s import: %s\n", host_progname, err);
+        return -1;
+    }
+    if (*version < 0 || !csvload_own_foreign_keys(im->ld))
+        return 0;
+    return exec(db, "PRAGMA foreign_keys=OFF", "setting up") == 0 ? 1 : -1;
+}
+
+/* Once the transaction is open: when the schema changed since the loader was made
+ * before it (another connection, in between), the loader is made again, and SQLite
+ * checks the foreign keys after all.  Returns 0, or -1 (failed, said; the transaction
+ * may be open). */
+static int loader_in_transaction(struct import *im, sqlite3 *db,
+                                 const struct csvload_options *opt, long long version,
+                                 int *own_keys)
+{
+    char err[4096];
+    if (im->ld && version >= 0 && schema_version(db) == version)
+        return 0;
+    csvload_free(im->ld);
+    im->ld = NULL;
+    if (*own_keys) {
+        *own_keys = 0;
+        if (exec(db, "ROLLBACK", "starting the transaction") != 0 ||
+            exec(db, "PRAGMA foreign_keys=ON", "setting up") != 0 ||
+            exec(db, "BEGIN IMMEDIATE", "starting the transaction") != 0)
+            return -1;
+    }
+    im->ld = csvload_new(db, im->args->table, im->name, opt, err, sizeof err);
+    if (!im->ld) {
+        fprintf(stderr, "%s import: %s\n", host_progname, err);
+        return -1;
+    }
+    return 0;
+}
+
 /* csvload_stream's progress callback: redraws the bar. */
 static void on_progress(void *ud)
 {
@@ -409,8 +469,8 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
     char err[4096] = "", why[256];
     size_t len;
     double t0 = now(), secs;
-    long long rows;
-    int rc = -1, status = EXIT_WORK;
+    long long rows, version = 0;
+    int rc = -1, status = EXIT_WORK, own_keys = 0;
 
     if (!chunk) {
         fprintf(stderr, "%s import: out of memory\n", host_progname);
@@ -454,17 +514,18 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
         opt.no_header = !csvinfer_header(im->sample.infer, NULL);
     }
 
+    if (!a->create && (own_keys = loader_before(im, db, &opt, &version)) < 0) {
+        own_keys = 0;
+        goto out;
+    }
     if (exec(db, "BEGIN IMMEDIATE", "starting the transaction") != 0)
         goto out;
     if (a->create && import_sample_create(&im->sample, db, a->table, err, sizeof err) != 0) {
         fprintf(stderr, "%s import: %s\n", host_progname, err);
         goto rollback;
     }
-    im->ld = csvload_new(db, a->table, im->name, &opt, err, sizeof err);
-    if (!im->ld) {
-        fprintf(stderr, "%s import: %s\n", host_progname, err);
+    if (loader_in_transaction(im, db, &opt, version, &own_keys) != 0)
         goto rollback;
-    }
     if (a->replace) {
         char *del = sqlite3_mprintf("DELETE FROM \"%w\"", a->table);
         int drc = del ? exec(db, del, "--replace") : -1;
@@ -524,6 +585,8 @@ static int run(struct import *im, sqlite3 *db, FILE *in)
 rollback:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
+    if (own_keys)   /* the connection as it was: foreign keys on */
+        sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     free(chunk);
     return status;
 }

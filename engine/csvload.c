@@ -13,6 +13,7 @@
 #include "csvload.h"
 #include "csvbatch.h"
 #include "csvcheck.h"
+#include "csvfk.h"
 #include "csvload_diag.h"
 #include "csvpipe.h"
 #include "csvsniff.h"
@@ -57,6 +58,9 @@ struct csvload {
     int ntab;                   /* the table's columns */
     struct csvcol *cols;
     struct csvdiag *diag;
+    struct csvfk *fk;           /* the foreign keys checked here, SQLite's off; or NULL */
+    int *fkfield;               /* per foreign key: its header field, or -1 */
+    struct csvval *fkabsent;    /* per foreign key: the value when not in the header */
     unsigned char *seen;        /* per table column: already in the header */
 
     int header_done;
@@ -148,6 +152,64 @@ static const char *mapped_name(const struct csvload *ld, const char *s, size_t l
     return NULL;
 }
 
+/* Sets *v to the empty field of column c: its default, else NULL. */
+static void empty_value(const struct csvcol *c, struct csvval *v)
+{
+    if (c->dflt) {
+        v->type = CSVVAL_DEFAULT;
+        v->dflt = c->dflt;
+    } else {
+        v->type = SQLITE_NULL;
+    }
+}
+
+/* Finds the header field of each foreign key vigil checks (once the header is known and
+ * the keys taken over), and the value a key not in the header gets.  Returns 0, or -1
+ * when memory ran out. */
+static int map_keys(struct csvload *ld)
+{
+    int q, i, n;
+    if (!ld->fk || !ld->header_done || ld->fkfield)
+        return 0;
+    n = csvfk_count(ld->fk);
+    ld->fkfield = malloc(sizeof *ld->fkfield * (size_t)n);
+    ld->fkabsent = calloc((size_t)n, sizeof *ld->fkabsent);
+    if (!ld->fkfield || !ld->fkabsent)
+        return -1;
+    for (q = 0; q < n; q++) {
+        int col = csvfk_column(ld->fk, q);
+        ld->fkfield[q] = -1;
+        for (i = 0; i < ld->ncols; i++)
+            if (ld->colidx[i] == col)
+                ld->fkfield[q] = i;
+        empty_value(&ld->cols[col], &ld->fkabsent[q]);
+    }
+    return 0;
+}
+
+/* Whether the record whose values are bound (per header field) has a parent for each
+ * foreign key vigil checks.  Returns 1 (it has, or none are checked here), 0 (some key
+ * matches nothing), or -1 when the load failed (an SQLite error). */
+static int keys_ok(struct csvload *ld, const struct csvval *bound, long line)
+{
+    int q, n, rc;
+    if (!ld->fk)
+        return 1;
+    n = csvfk_count(ld->fk);
+    for (q = 0; q < n; q++) {
+        rc = csvfk_check(ld->fk, q, ld->fkfield[q] >= 0 ? &bound[ld->fkfield[q]]
+                                                          : &ld->fkabsent[q]);
+        if (rc < 0) {
+            fail(ld, "%s:%ld: checking a foreign key: %s", ld->name, line,
+                 sqlite3_errmsg(ld->db));
+            return -1;
+        }
+        if (rc == 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* The text of an INSERT into the header's columns with rows rows of parameters, as a
  * new sqlite3_malloc'd string (NULL when memory ran out). */
 static char *insert_sql(const struct csvload *ld, int rows)
@@ -206,6 +268,10 @@ static int prepare_insert(struct csvload *ld, long line)
     }
     csvread_set_names(ld->rd, ld->names, ld->ncols);
     ld->header_done = 1;
+    if (map_keys(ld) != 0) {
+        fail(ld, "%s: out of memory", ld->name);
+        return -1;
+    }
     return 0;
 }
 
@@ -337,17 +403,6 @@ static void reject_complaints(struct csvload *ld)
     reject_full(ld, msg);
 }
 
-/* Sets *v to the empty field of column c: its default, else NULL. */
-static void empty_value(const struct csvcol *c, struct csvval *v)
-{
-    if (c->dflt) {
-        v->type = CSVVAL_DEFAULT;
-        v->dflt = c->dflt;
-    } else {
-        v->type = SQLITE_NULL;
-    }
-}
-
 /* Converts the value s (len bytes; NULL for an empty unquoted field) of table column c
  * into *v as it is to be bound, checking it when check_values is on; a date rewritten
  * as ISO goes into conv, which v then points to.  Returns 0, or 1 when the value was
@@ -459,10 +514,48 @@ static int refused_record(const struct csvload *ld, int ext, int in_txn)
     return !in_txn || !sqlite3_get_autocommit(ld->db);
 }
 
+/* Runs sql (a savepoint statement of the one-record path).  Returns 0, or -1 when the
+ * load failed. */
+static int savepoint(struct csvload *ld, const char *sql, long line)
+{
+    if (sqlite3_exec(ld->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return 0;
+    fail(ld, "%s:%ld: %s", ld->name, line, sqlite3_errmsg(ld->db));
+    return -1;
+}
+
+/* Inserts the bound record whose foreign key (checked here, SQLite's checks off) matches
+ * nothing, to learn what SQLite with its checks on would have said: a CHECK, NOT NULL,
+ * UNIQUE or type refusal comes before the foreign keys, so when the INSERT fails that
+ * is the answer; when it passes, it is undone and the answer is SQLite's foreign key
+ * refusal.  Returns SQLite's step result (never SQLITE_DONE) with its extended code in
+ * *ext and message in msg, or -1 when the load failed. */
+static int step_without_parent(struct csvload *ld, long line, int *ext, char *msg,
+                               size_t msize)
+{
+    int rc;
+    if (savepoint(ld, "SAVEPOINT vigil_csvfk", line) != 0)
+        return -1;
+    rc = sqlite3_step(ld->ins);
+    *ext = sqlite3_extended_errcode(ld->db);
+    snprintf(msg, msize, "%s", sqlite3_errmsg(ld->db));
+    sqlite3_reset(ld->ins);
+    if (rc == SQLITE_DONE) {
+        rc = SQLITE_CONSTRAINT;
+        *ext = SQLITE_CONSTRAINT_FOREIGNKEY;
+        snprintf(msg, msize, "FOREIGN KEY constraint failed");
+        if (savepoint(ld, "ROLLBACK TO vigil_csvfk", line) != 0)
+            return -1;
+    }
+    if (sqlite3_get_autocommit(ld->db))
+        return rc;      /* the refusal ended the transaction, savepoint and all */
+    return savepoint(ld, "RELEASE vigil_csvfk", line) != 0 ? -1 : rc;
+}
+
 /* Converts, binds and inserts the record; a refused record is explained. */
 static void insert_record(struct csvload *ld, const struct csvread_record *rec)
 {
-    int i, rc, nbad = 0, in_txn = !sqlite3_get_autocommit(ld->db);
+    int i, rc, nbad = 0, in_txn = !sqlite3_get_autocommit(ld->db), parents;
     if (ld->check && csvcheck_restore(ld->check) != 0) {
         fail(ld, "%s:%ld: %s", ld->name, rec->line, sqlite3_errmsg(ld->db));
         return;
@@ -482,6 +575,20 @@ static void insert_record(struct csvload *ld, const struct csvread_record *rec)
             fail(ld, "%s:%ld: %s", ld->name, rec->line, sqlite3_errmsg(ld->db));
             return;
         }
+    }
+    if ((parents = keys_ok(ld, ld->bound, rec->line)) < 0)
+        return;
+    if (!parents) {
+        char msg[1024];
+        int ext;
+        rc = step_without_parent(ld, rec->line, &ext, msg, sizeof msg);
+        if (rc < 0)
+            return;
+        if (!refused_record(ld, ext, in_txn))
+            fail(ld, "%s:%ld: %s", ld->name, rec->line, msg);
+        else
+            explain(ld, rec, ext, msg);
+        return;
     }
     rc = sqlite3_step(ld->ins);
     if (rc == SQLITE_DONE) {
@@ -539,22 +646,25 @@ static int insert_batch(struct csvload *ld)
 {
     struct csvbatch *b = &ld->batch;
     struct csvread_record rec;
-    struct csvval v;
+    struct csvval *v = ld->bound;
     const char *what, *why;
     int k, i, p = 1, rc, ext, in_txn = !sqlite3_get_autocommit(ld->db);
     for (k = 0; k < b->n; k++) {
         csvbatch_record(b, k, &rec);
         for (i = 0; i < ld->ncols; i++, p++) {
             if (convert_value(ld, rec.vals[i], rec.vals[i] ? rec.lens[i] : 0,
-                              &ld->cols[ld->colidx[i]], &v,
+                              &ld->cols[ld->colidx[i]], &v[i],
                               ld->bconv[(size_t)k * (size_t)ld->ncols + (size_t)i], &what,
                               &why) != 0)
                 return 0;
-            if (csvval_bind(ld->multi, p, &v) != SQLITE_OK) {
+            if (csvval_bind(ld->multi, p, &v[i]) != SQLITE_OK) {
                 fail(ld, "%s:%ld: %s", ld->name, rec.line, sqlite3_errmsg(ld->db));
                 return -1;
             }
         }
+        rc = keys_ok(ld, v, rec.line);
+        if (rc <= 0)
+            return rc;  /* a key matches nothing: one by one, to report it */
     }
     rc = step_batch(ld);
     if (rc < 0)
@@ -634,6 +744,9 @@ void csvload_free(struct csvload *ld)
     free(ld->bconv);
     csvread_free(ld->rd);
     csvdiag_free(ld->diag);
+    csvfk_free(ld->fk);
+    free(ld->fkfield);
+    free(ld->fkabsent);
     for (j = 0; j < ld->ntab; j++) {
         free(ld->cols[j].name);
         sqlite3_value_free(ld->cols[j].dflt);
@@ -962,6 +1075,19 @@ void csvload_date_columns(const struct csvload *ld, char *buf, size_t size)
         if (ld->cols[j].is_date)
             used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
                                      ld->cols[j].name);
+}
+
+/* Takes over the checking of the table's foreign keys; see csvload.h. */
+int csvload_own_foreign_keys(struct csvload *ld)
+{
+    if (ld->fk || ld->failed || !ld->opt.check_values || ld->rows > 0)
+        return ld->fk != NULL;
+    ld->fk = csvfk_new(ld->db, ld->table, ld->cols, ld->ntab);
+    if (ld->fk && map_keys(ld) != 0) {
+        csvfk_free(ld->fk);
+        ld->fk = NULL;
+    }
+    return ld->fk != NULL;
 }
 
 /* Loads the file at path into table, in chunks; see csvload.h. */

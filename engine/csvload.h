@@ -87,6 +87,16 @@ const char *const *csvload_columns(const struct csvload *ld, int *n);
  * buf as "a, b" ("" when none): what check_values treats as dates. */
 void csvload_date_columns(const struct csvload *ld, char *buf, size_t size);
 
+/* Takes over from SQLite the checking of the table's foreign keys when vigil can check
+ * them all exactly as SQLite would (csvfk.h: integer keys referring to a parent's
+ * INTEGER PRIMARY KEY, and more conditions), for a load with check_values on, before
+ * any record was inserted.  Call it while PRAGMA foreign_keys is on; when it returns 1,
+ * the caller switches that pragma off (outside a transaction: it cannot change inside
+ * one) before the load and on after, and must make sure the schema has not changed in
+ * between (PRAGMA schema_version).  The messages, their order and the rows imported are
+ * those of SQLite's own checks.  Returns 1 (taken over) or 0 (SQLite keeps them). */
+int csvload_own_foreign_keys(struct csvload *ld);
+
 /* Frees the loader and its statement; the rows inserted stay (the caller owns the
  * transaction).  Accepts NULL. */
 void csvload_free(struct csvload *ld);

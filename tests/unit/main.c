@@ -8,6 +8,7 @@ int main(void)
     test_paths();
     test_sha256();
     test_csvload();
+    test_csvfk();
     test_csvwrite();
     test_csvsniff();
     test_fmt();

@@ -16,6 +16,7 @@ int unit_count(void);
 
 /* Test groups, one per pure helper; main.c calls each. */
 void test_csvload(void);
+void test_csvfk(void);
 void test_csvwrite(void);
 void test_csvsniff(void);
 void test_fmt(void);
