@@ -102,9 +102,9 @@ like "$own" "^0\\|vigil import: people: 3000 rows imported, 0 rejected\\|3000:45
      "3000 good records: all imported"
 is "$(q x-own.db 'SELECT count(*) FROM pragma_foreign_key_check')" 0 "foreign_key_check finds nothing"
 
-# A key matching nothing in each batch position: records 1..256 and 257..512 are full
-# batches, 2817..3000 the partial last one.
-for n in 1 128 256 257 2816 2817 3000; do
+# A key matching nothing in each batch position: records 1..1024 and 1025..2048 are
+# full batches (BATCH_ROWS in engine/csvload.c), 2049..3000 the partial last one.
+for n in 1 512 1024 1025 2048 2049 3000; do
     people bad.csv "$n:key"
     both people bad.csv
     is "$own" "$sqlite" "record $n: a key matching nothing: as with SQLite's checks"
@@ -118,15 +118,15 @@ vigil import: people: nothing imported: 1 record rejected" "record $n: FILE:LINE
 done
 
 # Several problems, in several batches and one record: each as SQLite says it.
-people bad.csv 3:key 4:null 200:check 300:dup 301:neg 2900:big 2901:check 2999:key
+people bad.csv 3:key 4:null 200:check 1300:dup 1301:neg 2900:big 2901:check 2999:key
 both people bad.csv
 is "$own" "$sqlite" "eight bad records: the messages, in order, as with SQLite's checks"
 like "$own" "bad\\.csv:201:2: field 'case_id': '14' rejected: FOREIGN KEY constraint failed: no such cases\\.id
 bad\\.csv:201:4: field 'age': '300' rejected: CHECK constraint failed" "a key and a CHECK failing in one record: both said"
-like "$own" "bad\\.csv:301:1: .*UNIQUE.*
-bad\\.csv:301:2: field 'case_id': '21' rejected: FOREIGN KEY" "a duplicate id and a key failing in one record: both said"
+like "$own" "bad\\.csv:1301:1: .*UNIQUE.*
+bad\\.csv:1301:2: field 'case_id': '21' rejected: FOREIGN KEY" "a duplicate id and a key failing in one record: both said"
 like "$own" "bad\\.csv:5:2: field 'case_id': NULL rejected: NOT NULL" "no key in a NOT NULL column: SQLite's NOT NULL"
-like "$own" "bad\\.csv:302:2: field 'case_id': '-4096' rejected: FOREIGN KEY" "a negative key"
+like "$own" "bad\\.csv:1302:2: field 'case_id': '-4096' rejected: FOREIGN KEY" "a negative key"
 like "$own" "bad\\.csv:2901:2: field 'case_id': '9223372036854775807' rejected: FOREIGN KEY" "the largest key"
 both people bad.csv --rejects
 is "$own" "$sqlite" "eight bad records, --rejects: as with SQLite's checks"

@@ -274,8 +274,9 @@ static void load(const char *csv, int own, char *out, size_t size)
 }
 
 /* The loader's messages and rows with the keys checked here are SQLite's own: a key
- * that matches nothing in a full batch and in the last, partial one, with a CHECK
- * failing too, with a duplicate id, a NULL key, and every record good. */
+ * that matches nothing in a full batch (of 1024) and in the last, partial one, with a
+ * CHECK failing too, with a duplicate id, a NULL key, a full batch of good records,
+ * and every record good. */
 static void test_loader(void)
 {
     char csv[200000], *own, *theirs;
@@ -290,13 +291,13 @@ static void test_loader(void)
         return;
     }
     used = (size_t)snprintf(csv, sizeof csv, "id,pid,n\n");
-    for (i = 1; i <= 2000; i++) {
+    for (i = 1; i <= 4000; i++) {
         const char *pid = "";
         char buf[32];
         int n = i % 50;
         snprintf(buf, sizeof buf, "%d", 2 * (i % 8000) + 2);
         pid = buf;
-        if (i == 10 || i == 700 || i == 1999)
+        if (i == 10 || i == 700 || i == 3500 || i == 3999)
             pid = "7";                  /* odd: no such parent */
         if (i == 11)
             pid = "";                   /* NULL: fine */
@@ -316,13 +317,20 @@ static void test_loader(void)
             strstr(own, "k.csv:301:3: field 'n': '500' rejected: CHECK") != NULL,
             "csvfk: a CHECK and a key failing in one record: both");
     unit_ok(strstr(own, "k.csv:1501:") != NULL, "csvfk: the duplicate id is reported");
-    unit_ok(strstr(own, "|1994:") != NULL, "csvfk: the 1994 good records kept (%s)",
+    unit_ok(strstr(own, "|3993:") != NULL, "csvfk: the 3993 good records kept (%s)",
             strrchr(own, '|') ? strrchr(own, '|') : own);
     used = (size_t)snprintf(csv, sizeof csv, "pid,n\n");
-    for (i = 1; i <= 1000; i++)
+    for (i = 1; i <= 3000; i++)
         used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,1\n", 2 * i);
     load(csv, 1, own, 16384);
-    unit_is_str(own, "|1000:500500.0", "csvfk: a good file: every record, no message");
+    unit_is_str(own, "|3000:4501500.0", "csvfk: a good file: every record, no message");
+    used = (size_t)snprintf(csv, sizeof csv, "pid,n\n");
+    for (i = 1; i <= 3000; i++)
+        used += (size_t)snprintf(csv + used, sizeof csv - used, "%d,1\n", i == 1500 ? 3 : 2 * i);
+    load(csv, 1, own, 16384);
+    unit_is_str(own, "k.csv:1501:1: field 'pid': '3' rejected: FOREIGN KEY constraint failed: "
+                "no such p.id\n|2999:4498500.0",
+                "csvfk: the only bad key of a full batch of good records: found");
     free(own);
     free(theirs);
 }
