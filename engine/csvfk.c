@@ -99,8 +99,9 @@ static int mentions_deferrable(const char *sql)
 }
 
 /* True when the connection and the table allow checking its keys here at all: foreign
- * keys on and not deferred, no trigger on the table, and no foreign key (its own
- * included) whose parent is the table. */
+ * keys on and not deferred, no trigger on the table, no ON CONFLICT clause (a row
+ * ignored by one is not checked by SQLite, and NOT NULL ON CONFLICT REPLACE changes the
+ * value checked), and no foreign key (its own included) whose parent is the table. */
 static int table_allows(sqlite3 *db, const char *table)
 {
     char *sql;
@@ -117,7 +118,7 @@ static int table_allows(sqlite3 *db, const char *table)
                   "f.\"table\" = ?1 COLLATE NOCASE", table, 1) != 0)
         return 0;
     sql = table_sql(db, table, NULL);
-    ok = sql && !mentions_deferrable(sql);
+    ok = sql && !mentions_deferrable(sql) && !sqlscan_has_on_conflict(sql);
     sqlite3_free(sql);
     return ok;
 }

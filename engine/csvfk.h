@@ -13,8 +13,9 @@
  * Memory is bounded, not grown with the file: at most CSVFK_MAX_CHUNKS chunks of 512
  * bytes are read per foreign key (4 MiB, the keys of a parent spanning 33.5 million
  * values), in a table of at most 4 * CSVFK_MAX_CHUNKS slots of 24 bytes (768 KiB);
- * past that, keys of other chunks are looked up one by one.  The parent cannot change while the import's transaction is
- * open: the table is not its own parent, has no triggers, and nothing else writes. */
+ * past that, keys of other chunks are looked up one by one.  The parent cannot change
+ * while the import's transaction is open: the table is not its own parent, has no
+ * triggers, and nothing else writes. */
 #ifndef VIGIL_CSVFK_H
 #define VIGIL_CSVFK_H
 
@@ -31,7 +32,8 @@ struct csvfk;
 /* A checker for the foreign keys of table (the loader's columns cols, ncols of them),
  * or NULL when vigil cannot check them all exactly as SQLite would, or need not:
  * foreign keys are off or deferred (PRAGMA defer_foreign_keys, or DEFERRABLE in the
- * table's SQL); the table has no foreign key, has triggers, or is the parent of some
+ * table's SQL); the table has an ON CONFLICT clause, has no foreign key, has triggers,
+ * or is the parent of some
  * foreign key (its own included); a key has several columns; a parent is not a rowid
  * table whose INTEGER PRIMARY KEY is the key; a child column is not an INTEGER column
  * that check_values turns into integers (not a date, not the rowid, a default that is

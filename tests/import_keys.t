@@ -24,6 +24,10 @@ CREATE TABLE people (
   age     INTEGER CHECK (age BETWEEN 0 AND 120)
 ) STRICT;
 CREATE INDEX people_case ON people (case_id);
+CREATE TABLE seen (
+  id      INTEGER PRIMARY KEY ON CONFLICT IGNORE,
+  case_id INTEGER REFERENCES cases (id) $1
+) STRICT;
 CREATE TABLE notes (
   id      INTEGER PRIMARY KEY,
   case_id INTEGER DEFAULT 7 REFERENCES cases (id) $1,
@@ -156,6 +160,15 @@ like "$own" "^1\\|notes\\.csv:2: record rejected: FOREIGN KEY constraint failed"
 awk 'BEGIN { print "id,case_id,body"; for (i = 1; i <= 300; i++) print i "," (i % 2 ? "" : 8) ",x" }' >notes2.csv
 both notes notes2.csv
 is "$own" "$sqlite" "empty keys (the DEFAULT 7) in every other record: as with SQLite's checks"
+
+# ON CONFLICT IGNORE: SQLite does not check the key of a row it ignores, so vigil leaves
+# such a table's keys to SQLite (a duplicate id with a key matching nothing is dropped
+# without a word, as SQLite does).
+awk 'BEGIN { print "id,case_id"; for (i = 1; i <= 3000; i++) print (i == 2000 ? 5 : i) "," (i == 2000 ? 700 : 1) }' >seen.csv
+both seen seen.csv
+is "$own" "$sqlite" "ON CONFLICT IGNORE, an ignored row with a bad key: as with SQLite's checks"
+like "$own" "^0\\|vigil import: seen: [0-9]* rows imported, 0 rejected\\|2999:" \
+     "ON CONFLICT IGNORE: the ignored row dropped, no message"
 
 # --- SIGKILL midway: the database is as before and intact ----------------------------
 cp own.db x.db

@@ -88,6 +88,15 @@ static void test_applies(void)
                     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id) "
                     "DEFERRABLE INITIALLY DEFERRED, n INTEGER)", NULL) == 0,
             "csvfk: DEFERRABLE: not");
+    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY);"
+                    "CREATE TABLE c(id INTEGER PRIMARY KEY ON CONFLICT IGNORE, "
+                    "pid INTEGER REFERENCES p(id), n INTEGER)", NULL) == 0,
+            "csvfk: an ON CONFLICT clause (an ignored row is not checked): not");
+    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY);"
+                    "CREATE TABLE c(id INTEGER PRIMARY KEY, "
+                    "pid INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 1 REFERENCES p(id), "
+                    "n INTEGER)", NULL) == 0,
+            "csvfk: NOT NULL ON CONFLICT REPLACE (the value checked is not the one bound): not");
     unit_ok(applies(fk_schema, "CREATE TRIGGER tr AFTER INSERT ON c BEGIN "
                     "INSERT INTO p(name) VALUES ('x'); END") == 0, "csvfk: a trigger: not");
     unit_ok(applies(fk_schema, "CREATE TEMP TRIGGER tr AFTER INSERT ON main.c BEGIN "
