@@ -116,7 +116,7 @@ test-only:
 
 # The command-line tests, run again with vigil under valgrind (leaks are errors).
 VALGRIND_TESTS = tests/cli.t tests/init.t tests/import.t tests/export.t tests/csv.t tests/db.t \
-                 tests/scripts.t tests/reconcile.t
+                 tests/scripts.t tests/reconcile.t tests/import_keys.t
 check-valgrind: deps
 	@$(MAKE) --no-print-directory all
 	@VIGIL_VALGRIND=1 $(TEST_ENV) prove --exec '' --timer $(VALGRIND_TESTS)
