@@ -114,12 +114,13 @@ check-asan: deps
 test-only:
 	@$(TEST_ENV) prove --exec '' --timer tests/*.t
 
-# The command-line tests, run again with vigil under valgrind (leaks are errors).
+# The command-line tests, run again with vigil under valgrind (leaks are errors), two
+# files at a time (each test has its own scratch folder).
 VALGRIND_TESTS = tests/cli.t tests/init.t tests/import.t tests/export.t tests/csv.t tests/db.t \
                  tests/scripts.t tests/reconcile.t tests/import_keys.t
 check-valgrind: deps
 	@$(MAKE) --no-print-directory all
-	@VIGIL_VALGRIND=1 $(TEST_ENV) prove --exec '' --timer $(VALGRIND_TESTS)
+	@VIGIL_VALGRIND=1 $(TEST_ENV) prove --exec '' --timer -j2 $(VALGRIND_TESTS)
 
 # Each part prints its own table of medians and ratios; see docs/bench.md.
 BENCH_PARTS = tests/bench/run tests/bench/import/run tests/bench/plot/run tests/bench/trend/run

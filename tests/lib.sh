@@ -4,6 +4,9 @@
 : "${VIGIL:?VIGIL is not set: run the tests through make test}"
 : "${VIGIL_ROOT:=$(cd "$(dirname "$0")/.." && pwd)}"
 export VIGIL_ROOT
+# VIGIL_PLAIN: vigil never under valgrind, for a test's set-up, its look-ups and the
+# reference runs it compares with (what is under test still runs as $VIGIL).
+VIGIL_PLAIN=$VIGIL
 if [ "${VIGIL_VALGRIND:-0}" = 1 ]; then
     VIGIL="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $VIGIL"
 fi
