@@ -12,6 +12,7 @@
  * than SQLite's seeks. */
 #include "csvfk.h"
 #include "sqlscan.h"
+#include "tableinfo.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,28 +65,6 @@ static sqlite3_int64 query_int(sqlite3 *db, const char *sql, const char *arg,
     return v;
 }
 
-/* The CREATE statement of table (type 'table', name without case) in main, as a new
- * sqlite3_malloc'd string, or NULL; its exact name goes into *name (sqlite3_malloc'd)
- * when name is not NULL. */
-static char *table_sql(sqlite3 *db, const char *table, char **name)
-{
-    sqlite3_stmt *st = NULL;
-    char *sql = NULL;
-    if (name)
-        *name = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT sql, name FROM main.sqlite_schema WHERE type = 'table' "
-                           "AND name = ?1 COLLATE NOCASE", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-            sql = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
-            if (name)
-                *name = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 1));
-        }
-    }
-    sqlite3_finalize(st);
-    return sql;
-}
-
 /* True when the SQL text has the keyword DEFERRABLE (a foreign key that may be
  * deferred; NOT DEFERRABLE counts too, to keep the test simple). */
 static int mentions_deferrable(const char *sql)
@@ -109,15 +88,13 @@ static int table_allows(sqlite3 *db, const char *table)
     if (query_int(db, "PRAGMA foreign_keys", NULL, 0) != 1 ||
         query_int(db, "PRAGMA defer_foreign_keys", NULL, 1) != 0)
         return 0;
-    if (query_int(db, "SELECT count(*) FROM (SELECT tbl_name FROM main.sqlite_schema WHERE "
-                  "type = 'trigger' UNION ALL SELECT tbl_name FROM sqlite_temp_schema WHERE "
-                  "type = 'trigger') WHERE tbl_name = ?1 COLLATE NOCASE", table, 1) != 0)
+    if (tableinfo_has_triggers(db, table))
         return 0;
     if (query_int(db, "SELECT count(*) FROM main.sqlite_schema AS s, "
                   "pragma_foreign_key_list(s.name) AS f WHERE s.type = 'table' AND "
                   "f.\"table\" = ?1 COLLATE NOCASE", table, 1) != 0)
         return 0;
-    sql = table_sql(db, table, NULL);
+    sql = tableinfo_sql(db, table, NULL);
     ok = sql && !mentions_deferrable(sql) && !sqlscan_has_on_conflict(sql);
     sqlite3_free(sql);
     return ok;
@@ -131,7 +108,7 @@ static int table_allows(sqlite3 *db, const char *table)
 static char *parent_rowid_key(sqlite3 *db, const char *parent, char **name)
 {
     sqlite3_stmt *st = NULL;
-    char *sql = table_sql(db, parent, name), *key = NULL;
+    char *sql = tableinfo_sql(db, parent, name), *key = NULL;
     int n = 0;
     if (!sql || !*name || sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0 ||
         query_int(db, "SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'",

@@ -18,6 +18,7 @@
 #include "csvpipe.h"
 #include "csvsniff.h"
 #include "sqlscan.h"
+#include "tableinfo.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -805,38 +806,14 @@ static enum csvkind kind_of(const char *type)
     return CSVK_NUMERIC;
 }
 
-/* True when the table has a trigger (or whether it has one cannot be told). */
-static int has_triggers(const struct csvload *ld)
-{
-    sqlite3_stmt *st = NULL;
-    int found = 1;
-    if (sqlite3_prepare_v2(ld->db, "SELECT count(*) FROM (SELECT tbl_name FROM sqlite_schema "
-                           "WHERE type='trigger' UNION ALL SELECT tbl_name FROM "
-                           "sqlite_temp_schema WHERE type='trigger') WHERE tbl_name=?1 "
-                           "COLLATE NOCASE", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, ld->table, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            found = sqlite3_column_int(st, 0) > 0;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
 /* Reads the table's columns into ld->cols.  Returns 0 or -1 (with err). */
 static int load_columns(struct csvload *ld, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
-    char *sql = NULL;
+    char *sql;
     int cap = 0, rc, npk = 0;
-    if (sqlite3_prepare_v2(ld->db, "SELECT sql FROM sqlite_schema WHERE type='table' AND "
-                           "name=?1 COLLATE NOCASE", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, ld->table, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            sql = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    ld->multi_ok = sql && !sqlscan_has_on_conflict(sql) && !has_triggers(ld);
+    sql = tableinfo_sql(ld->db, ld->table, NULL);
+    ld->multi_ok = sql && !sqlscan_has_on_conflict(sql) && !tableinfo_has_triggers(ld->db, ld->table);
     if (ld->multi_ok)
         ld->check = csvcheck_new(ld->db, ld->table, sql);   /* NULL: not deferred */
     if (sqlite3_prepare_v2(ld->db, "SELECT name, type, \"notnull\", dflt_value, pk, "

@@ -9,6 +9,7 @@
 #include "csvload_diag.h"
 #include "csvsniff.h"
 #include "sqlscan.h"
+#include "tableinfo.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -213,15 +214,10 @@ struct csvdiag *csvdiag_new(sqlite3 *db, const char *table, const struct csvcol 
         csvdiag_free(d);
         return NULL;
     }
-    if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE type='table' AND "
-                           "name=?1 COLLATE NOCASE", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-            sqlscan_checks((const char *)sqlite3_column_text(st, 0), add_check, d) < 0)
-            d->oom = 1;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
+    char *sql = tableinfo_sql(db, table, NULL);
+    if (sql && sqlscan_checks(sql, add_check, d) < 0)
+        d->oom = 1;
+    sqlite3_free(sql);
     if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         d->fk_on = sqlite3_column_int(st, 0);

@@ -271,6 +271,18 @@ int plotdata_datablock(lua_State *L)
     return 1;
 }
 
+/* Pushes xs[i + j] and ys[i + j] for j in [0, count), in turn (xs and ys absolute
+ * stack indices; room checked by the caller).  Returns 1 when every one is a number. */
+static int push_pairs(lua_State *L, int xs, int ys, lua_Integer i, int count)
+{
+    int bad = 0;
+    for (int j = 0; j < count; j++) {
+        bad |= lua_rawgeti(L, xs, i + j) != LUA_TNUMBER;
+        bad |= lua_rawgeti(L, ys, i + j) != LUA_TNUMBER;
+    }
+    return !bad;
+}
+
 /* Writes, through put, the lines of the points (xs[i], ys[i]), i = 1..n (xs and ys
  * absolute stack indices), read BATCH at a time with no copy of the arrays.  Returns 1,
  * or 0 as soon as a value is not a number or x goes down (or is NaN), and at the end
@@ -293,12 +305,7 @@ static int write_stream(lua_State *L, int xs, int ys, lua_Integer n, plotdata_pu
     luaL_checkstack(L, 2 * BATCH + 1, "reading a line");
     for (lua_Integer i = 1; i <= n; i += BATCH) {
         int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH, base = lua_gettop(L);
-        int bad = 0;
-        for (int j = 0; j < count; j++) {
-            bad |= lua_rawgeti(L, xs, i + j) != LUA_TNUMBER;
-            bad |= lua_rawgeti(L, ys, i + j) != LUA_TNUMBER;
-        }
-        if (bad) {
+        if (!push_pairs(L, xs, ys, i, count)) {
             lua_settop(L, base);
             return 0;
         }
@@ -508,12 +515,8 @@ int plotdata_reduce_line(lua_State *L)
     p.xfinite = p.yfinite = 0;
     luaL_checkstack(L, 2 * BATCH + 1, "reading a line");
     for (lua_Integer i = 1; i <= n; i += BATCH) {
-        int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH, bad = 0;
-        for (int j = 0; j < count; j++) {
-            bad |= lua_rawgeti(L, 1, i + j) != LUA_TNUMBER;
-            bad |= lua_rawgeti(L, 2, i + j) != LUA_TNUMBER;
-        }
-        bad = bad || line_pass_add(L, &p, 5, count, (size_t)i - 1);
+        int count = n - i + 1 < BATCH ? (int)(n - i + 1) : BATCH;
+        int bad = !push_pairs(L, 1, 2, i, count) || line_pass_add(L, &p, 5, count, (size_t)i - 1);
         lua_settop(L, 4);
         if (bad) {
             lua_pushnil(L);
