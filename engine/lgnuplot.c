@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lauxlib.h"
 #include "lua.h"
@@ -126,6 +127,16 @@ static int gnuplot_start(lua_State *L)
     } else {
         proc_batch_input(b->proc); /* gnuplot reads 4096 bytes at a time */
     }
+    return 1;
+}
+
+/* vigil.gnuplot.scratch_path(path) -> path .. ".tmp-" .. pid
+ * The file beside path that gnuplot draws into, renamed to path once the chart is
+ * whole (vigil.plot): one per process, since a process draws one chart at a time. */
+static int gnuplot_scratch_path(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    lua_pushfstring(L, "%s.tmp-%I", path, (lua_Integer)getpid());
     return 1;
 }
 
@@ -263,12 +274,13 @@ static size_t *send_program(lua_State *L, struct run_box *b, int idx, int *broke
 }
 
 /* run:finish(program) -> stdout_text, stderr_text | false
- * Sends the program (a string, or an array of parts: strings and datablock parts
- * {block =, x =, y = [, plan =]} or {block =, x =, y =, stream = true}, each followed by
- * a newline) to the gnuplot of gnuplot.start, waits for it and returns what it wrote.
- * Returns false, gnuplot stopped, when the arrays of a stream part break what it
- * assumes (lplotdata.h): vigil.plot puts such parts before any command that writes a
- * file, and builds the program again without them.  Raises when gnuplot is not
+ * Sends the program (a string, or an array of parts: strings, datablock parts
+ * {block =, x =, y = [, plan =]} and stream parts {x =, y =, stream = true}, each
+ * followed by a newline) to the gnuplot of gnuplot.start, waits for it and returns what
+ * it wrote.  Returns false, gnuplot stopped before its plot command had all its data,
+ * when the arrays of a stream part break what it assumes (lplotdata.h): vigil.plot then
+ * builds the program again without them (gnuplot draws into a scratch file, so the
+ * chart's own file is untouched).  Raises when gnuplot is not
  * installed (the message names the Debian package gnuplot-nox), when it fails (its
  * message and the line of the program), or when it runs longer than the timeout (it
  * is killed and reaped). */
@@ -352,6 +364,7 @@ static const luaL_Reg run_methods[] = {
 static const luaL_Reg gnuplot_funcs[] = {
     {"run", gnuplot_run},
     {"start", gnuplot_start},
+    {"scratch_path", gnuplot_scratch_path},
     {"scan", plotdata_scan},           /* engine/lplotdata.c */
     {"datablock", plotdata_datablock},
     {"reduce", plotdata_reduce_xy},
@@ -359,7 +372,8 @@ static const luaL_Reg gnuplot_funcs[] = {
     {NULL, NULL},
 };
 
-/* require "vigil.gnuplot" -> { run, start, scan, datablock, reduce, reduce_line, column } */
+/* require "vigil.gnuplot" -> { run, start, scratch_path, scan, datablock, reduce,
+ * reduce_line, column, inline_data } */
 int luaopen_vigil_gnuplot(lua_State *L)
 {
     if (luaL_newmetatable(L, RUN_BOX)) {

@@ -17,6 +17,9 @@
 
 /* The terminator of vigil's datablocks (vigil.plot.emit.EOD). */
 #define EOD "VIGIL_EOD"
+/* The line that ends inline data ('-'): gnuplot ends it at any line that starts with e
+ * or E, which no line of numbers does. */
+#define INLINE_END "e"
 /* The metatable of Column userdata. */
 #define COLUMN "vigil.gnuplot.Column"
 /* Values pushed on the Lua stack at once while reading an array. */
@@ -337,28 +340,24 @@ static void buffer_put(void *ctx, const char *p, size_t n)
     luaL_addlstring(ctx, p, n);
 }
 
-/* vigil.gnuplot.stream_block(name, xs, ys) -> text | nil
- * The datablock of a stream part ({block = name, x = xs, y = ys, stream = true}, see
- * lplotdata.h) as run:finish sends it: the lines of (xs[i], ys[i]), i = 1..#xs, read
- * from the arrays with no copy; nil when a value is not a number, xs goes down (or
- * holds NaN) or no y is finite. */
-static int stream_block(lua_State *L)
+/* vigil.gnuplot.inline_data(xs, ys) -> text | nil
+ * The inline data of a stream part ({x = xs, y = ys, stream = true}, see lplotdata.h)
+ * as run:finish sends it after the plot command that reads it as '-': the lines of
+ * (xs[i], ys[i]), i = 1..#xs, read from the arrays with no copy, then the line "e";
+ * nil when a value is not a number, xs goes down (or holds NaN) or no y is finite. */
+static int inline_data(lua_State *L)
 {
-    size_t name_len;
-    const char *name = check_block_name(L, 1, &name_len);
-    lua_Integer n = array_length(L, 2, 0);
-    luaL_checktype(L, 3, LUA_TTABLE);
-    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 3) >= n, 3, "fewer y than x values");
-    lua_settop(L, 3);
+    lua_Integer n = array_length(L, 1, 0);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 2) >= n, 2, "fewer y than x values");
+    lua_settop(L, 2);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    luaL_addlstring(&b, name, name_len);
-    luaL_addstring(&b, " << " EOD "\n");
-    if (!write_stream(L, 2, 3, n, buffer_put, &b)) {
+    if (!write_stream(L, 1, 2, n, buffer_put, &b)) {
         lua_pushnil(L);
         return 1;
     }
-    luaL_addstring(&b, EOD);
+    luaL_addstring(&b, INLINE_END);
     luaL_pushresult(&b);
     return 1;
 }
@@ -368,11 +367,6 @@ size_t plotdata_write_part(lua_State *L, int idx, plotdata_put put, void *ctx)
 {
     int top = lua_gettop(L);
     idx = lua_absindex(L, idx);
-    size_t name_len;
-    lua_getfield(L, idx, "block");
-    const char *name = lua_tolstring(L, -1, &name_len);
-    if (!name || !valid_block_name(name, name_len))
-        luaL_error(L, "vigil.gnuplot: a datablock part needs block = $name");
     lua_getfield(L, idx, "stream");
     int stream = lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -382,14 +376,17 @@ size_t plotdata_write_part(lua_State *L, int idx, plotdata_put put, void *ctx)
         if (!lua_istable(L, -2) || !lua_istable(L, -1) || lua_rawlen(L, -1) < lua_rawlen(L, -2))
             luaL_error(L, "vigil.gnuplot: a stream part needs arrays x and y (y as long)");
         lua_Integer n = (lua_Integer)lua_rawlen(L, -2);
-        put(ctx, name, name_len);
-        put(ctx, " << " EOD "\n", sizeof " << " EOD "\n" - 1);
-        int whole = write_stream(L, top + 2, top + 3, n, put, ctx);
+        int whole = write_stream(L, top + 1, top + 2, n, put, ctx);
         if (whole)
-            put(ctx, EOD, sizeof EOD - 1);
+            put(ctx, INLINE_END, sizeof INLINE_END - 1);
         lua_settop(L, top);
-        return whole ? (size_t)n + 2 : 0;
+        return whole ? (size_t)n + 1 : 0;
     }
+    size_t name_len;
+    lua_getfield(L, idx, "block");
+    const char *name = lua_tolstring(L, -1, &name_len);
+    if (!name || !valid_block_name(name, name_len))
+        luaL_error(L, "vigil.gnuplot: a datablock part needs block = $name");
     lua_getfield(L, idx, "x");
     lua_getfield(L, idx, "y");
     const struct plotcolumn *x = luaL_testudata(L, -2, COLUMN), *y = luaL_testudata(L, -1, COLUMN);
@@ -551,6 +548,6 @@ void plotdata_register(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, column_new);
     lua_setfield(L, -2, "column");
-    lua_pushcfunction(L, stream_block);
-    lua_setfield(L, -2, "stream_block");
+    lua_pushcfunction(L, inline_data);
+    lua_setfield(L, -2, "inline_data");
 }

@@ -1,6 +1,6 @@
 /* The numeric fast paths of vigil.gnuplot (engine/lplotdata.c): four functions of the
  * function table of engine/lgnuplot.c, and plotdata_register, which adds the Column
- * type, vigil.gnuplot.column and vigil.gnuplot.stream_block to the module table on top
+ * type, vigil.gnuplot.column and vigil.gnuplot.inline_data to the module table on top
  * of the stack. */
 #ifndef VIGIL_LPLOTDATA_H
 #define VIGIL_LPLOTDATA_H
@@ -19,10 +19,11 @@ typedef void (*plotdata_put)(void *ctx, const char *p, size_t n);
 /* Writes the datablock part at idx, {block = "$name", x = Column, y = Column [, plan =
  * {lo =, hi =, columns =}]}, as vigil.gnuplot.datablock(block, x, y, plan) returns it
  * (no newline after the terminator), through put; returns how many lines that is.
- * A stream part, {block = "$name", x = array, y = array, stream = true}, is written as
- * vigil.gnuplot.stream_block(block, x, y) returns it, read from the arrays while it is
- * written; when they break what it assumes (numbers alone, x in order, some y finite),
- * 0 is returned, the lines put so far being then a datablock cut short.  Raises on a
+ * A stream part, {x = array, y = array, stream = true}, is written as
+ * vigil.gnuplot.inline_data(x, y) returns it (inline data for a plot command's '-',
+ * ended by the line "e"), read from the arrays while it is written; when they break
+ * what it assumes (numbers alone, x in order, some y finite), 0 is returned, the lines
+ * put so far being then inline data cut short.  Raises on a
  * malformed part (before anything is written). */
 size_t plotdata_write_part(lua_State *L, int idx, plotdata_put put, void *ctx);
 

@@ -131,12 +131,25 @@ for p in '|touch PWNED' ' <touch PWNED' "$(printf 'x.png\n!touch PWNED')"; do
 done
 [ ! -e PWNED ]
 ok $? "refused paths ran nothing"
+out=$($VIGIL -e 'print(pcall(plot.line, { x = {1, 2}, y = {3, 4}, out = "a\255.png" }))' 2>&1)
+like "$out" "^false	.*not valid UTF-8.*refused" "an output path gnuplot would not write as given is refused"
 
 # A gnuplot that does not finish is stopped.
 out=$($VIGIL -e 'print(pcall(require("vigil.gnuplot").run, "pause 30\n", { timeout = 0.3 }))' 2>&1)
 like "$out" "^false	gnuplot: still running after 0.3 seconds; stopped" "timeout stops gnuplot"
 [ -z "$(ls -A "$TMPDIR")" ]
 ok $? "no temporary program files left"
+
+# A chart that fails leaves the file named by out as it was: gnuplot draws into a
+# scratch file beside it, renamed into place once the chart is whole.
+printf old > kept.png
+out=$($VIGIL -e 'print(pcall(plot.line, { x = {1, 2}, y = {3, 4}, out = "kept.png", timeout = 0.001 }))' 2>&1)
+like "$out" "^false	.*still running after" "a chart stopped by its time limit fails"
+is "$(cat kept.png)" "old" "... and the file named by out is untouched"
+is "$(ls kept.png*)" "kept.png" "... and no scratch file is left beside it"
+out=$($VIGIL -e 'print(plot.line{ x = {1, 2}, y = {3, 4}, out = "kept.png" })' 2>&1)
+is "$out" "kept.png" "the same chart with time to finish"
+is "$(head -c 4 kept.png | tail -c 3)$(ls kept.png*)" "PNGkept.png" "... replaces the file, and no scratch file is left"
 
 # Long lines: the numbers written in C, the reduction, and the reduced chart against
 # the full one pixel by pixel (tests/lua/plot_reduce_test.lua, 200,000 points).

@@ -47,17 +47,17 @@ local function header_lines(out, spec)
   end
 end
 
--- Returns the text of a program made of parts (build): strings and datablock parts
--- {block =, x =, y =, plan =} of vigil.gnuplot Columns or stream parts {block =, x =,
--- y =, stream = true} of arrays, each followed by a newline; nil when the arrays of a
--- stream part break what it assumes (vigil.gnuplot.stream_block).
+-- Returns the text of a program made of parts (build): strings, datablock parts
+-- {block =, x =, y =, plan =} of vigil.gnuplot Columns and stream parts {x =, y =,
+-- stream = true} of arrays (inline data), each followed by a newline; nil when the
+-- arrays of a stream part break what it assumes (vigil.gnuplot.inline_data).
 local function program_text(parts)
   local text = {}
   for i, part in ipairs(parts) do
     if type(part) == "string" then
       text[i] = part
     elseif part.stream then
-      text[i] = gnuplot.stream_block(part.block, part.x, part.y)
+      text[i] = gnuplot.inline_data(part.x, part.y)
       if not text[i] then
         return nil
       end
@@ -69,10 +69,10 @@ local function program_text(parts)
 end
 
 -- Writes the whole program of a chart of kind (a key of KINDS); returns its parts (see
--- program_text) and the output format. Stream parts (long lines read as they are sent:
--- vigil.plot.xy.prepare) come right after `set encoding`, before any command that sets
--- the terminal or opens the output, so that a gnuplot stopped while reading them has
--- done nothing; with `whole`, there are none.
+-- program_text), the output format and the index of its `set output` part (nil when
+-- it draws in the terminal). Stream parts (long lines read as they are sent, as inline
+-- data: vigil.plot.xy.prepare) come right after the plot command that reads them as
+-- '-'; with `whole`, there are none.
 local function build(spec, kind, whole)
   if type(spec) ~= "table" then
     emit.usage("plot.%s takes a table (the chart spec)", kind)
@@ -93,6 +93,7 @@ local function build(spec, kind, whole)
   header_lines(out, spec)
   out[#out + 1] = "set encoding utf8"
   local format, cols = frame.output(spec, out)
+  local output = format ~= "dumb" and format ~= "sixel" and out[#out] or nil
   chart.max_ticks = format == "dumb" and math.max(2, cols // 11) or 16
   chart.columns = frame.columns(spec)
   if chart.axis then
@@ -103,21 +104,22 @@ local function build(spec, kind, whole)
   if format ~= "dumb" and format ~= "sixel" then
     out[#out + 1] = "unset output"
   end
-  local program, streams, at = {}, {}, 0
+  local program, streams, output_at = {}, {}, nil
   for _, part in ipairs(out) do
     if type(part) == "table" and part.stream then
       streams[#streams + 1] = part
     else
       program[#program + 1] = part
-      if part == "set encoding utf8" then
-        at = #program
+      if part == output then
+        output_at = #program
+      elseif type(part) == "string" and part:sub(1, 5) == "plot " then
+        table.move(streams, 1, #streams, #program + 1, program)
+        streams = {}
       end
     end
   end
-  for k, part in ipairs(streams) do
-    table.insert(program, at + k, part)
-  end
-  return program, format
+  assert(#streams == 0, "vigil.plot: inline data with no plot command before it")
+  return program, format, output_at
 end
 
 ---------------------------------------------------------------------------------------
@@ -145,14 +147,16 @@ end
 
 -- Builds and runs the chart; returns the output path, or the drawing for the terminal.
 -- gnuplot is started first, so that its start-up overlaps the building; it is stopped
--- (and has touched nothing) when the building fails.
+-- (and has touched nothing) when the building fails. It draws into a scratch file
+-- beside the output (vigil.gnuplot.scratch_path), renamed into place once the chart is
+-- whole: a chart that fails leaves the file named by out as it was.
 -- With `whole`, long lines are read before anything is sent (no stream parts): the
 -- second try when the arrays of a stream part broke what it assumes, found while
--- writing the saved program or while sending it (gnuplot then stopped before it did
--- anything).
+-- writing the saved program or while sending it (gnuplot then stopped before its plot
+-- command had all its data).
 local function draw(spec, kind, whole)
   local run <close> = gnuplot.start { timeout = spec.timeout }
-  local program, format = build(spec, kind, whole)
+  local program, format, output_at = build(spec, kind, whole)
   if spec.save_script ~= nil then
     local text = program_text(program)
     if not text then
@@ -166,21 +170,31 @@ local function draw(spec, kind, whole)
     f:write(text)
     f:close()
   end
-  local ok, text = pcall(run.finish, run, program)
-  if ok and text == false then
-    return draw(spec, kind, true)
+  local scratch
+  if output_at then
+    scratch = gnuplot.scratch_path(spec.out)
+    program[output_at] = "set output " .. emit.quote(scratch, math.huge)
   end
-  if not ok then
-    if format ~= "dumb" and format ~= "sixel" then
-      os.remove(spec.out) -- gnuplot may have left it empty or half written
+  local ok, text = pcall(run.finish, run, program)
+  if not ok or text == false then
+    if scratch then
+      os.remove(scratch) -- gnuplot may have left it empty or half written
+    end
+    if ok then
+      return draw(spec, kind, true)
     end
     emit.fail(text)
   end
-  if format == "dumb" or format == "sixel" then
+  if not scratch then
     return text
   end
   if format == "pdf" then
-    fix_pdf_date(spec.out)
+    fix_pdf_date(scratch)
+  end
+  local moved, msg = os.rename(scratch, spec.out)
+  if not moved then
+    os.remove(scratch)
+    emit.fail("plot: cannot put the chart in place: " .. msg)
   end
   return spec.out
 end

@@ -45,7 +45,7 @@ end
 -- With stream_above, a series of more than that many points in columns as long as each
 -- other, x[1] and x[#x] numbers in order, is not read here: s.stream is set and its scans
 -- say what the stream part that sends it assumes (numbers alone, x in order, some y
--- finite; checked while it is sent, see vigil.gnuplot.stream_block).
+-- finite; checked while it is sent, see vigil.gnuplot.inline_data).
 function data.collect(spec, reduce, stream_above)
   local series, by_name = {}, {}
   local function get(name)

@@ -93,6 +93,9 @@ function frame.output(spec, out)
   if path:match("[%z\1-\31\127]") then
     usage("out %s: control characters in the path are refused", q(path))
   end
+  if emit.clean_text(path, math.huge) ~= path then
+    usage("out %s: a path that is not valid UTF-8 or holds ']]>' is refused", q(path))
+  end
   local format = spec.format or (path:match("%.([%w]+)$") or ""):lower()
   local w, h = frame.size(spec)
   if format == "png" then
@@ -104,7 +107,7 @@ function frame.output(spec, out)
   else
     usage("out %s: unknown format %s (use .png, .svg or .pdf, or format =)", q(path), q(format))
   end
-  out[#out + 1] = "set output " .. q(path)
+  out[#out + 1] = "set output " .. q(path, math.huge)
   return format
 end
 

@@ -1,6 +1,7 @@
 -- vigil.plot.xy: line, area and scatter charts over a number or time x axis (or
--- categories): one datablock of numbers per series, stacked areas piled up here, an
--- optional second y axis and value labels written by vigil.plot.labels.
+-- categories): one datablock of numbers per series (a long line drawn whole: inline
+-- data after the plot command), stacked areas piled up here, an optional second y axis
+-- and value labels written by vigil.plot.labels.
 local emit = require "vigil.plot.emit"
 local data = require "vigil.plot.data"
 local labels = require "vigil.plot.labels"
@@ -15,7 +16,8 @@ local q, usage = emit.quote, emit.usage
 -- A line series of more than this many points is reduced by default (see reduce_plan).
 xy.REDUCE_ABOVE = 10000
 -- A line series of more than this many points that is not reduced is written to gnuplot
--- as its arrays are read (a stream part: see xy.prepare).
+-- as its arrays are read, as inline data after the plot command (a stream part: see
+-- xy.prepare).
 xy.STREAM_ABOVE = 10000
 -- Columns of the reduction per pixel of the chart's width (finer than a pixel, since the
 -- plot area is narrower than the chart and need not start on a pixel edge).
@@ -118,9 +120,9 @@ local function plot(out, spec, series, kind, y2, axis, columns)
         end
         out[#out + 1] = { block = "$s" .. i, x = s.kept.x, y = s.kept.y }
       elseif s.stream then
-        -- read from the arrays as gnuplot reads it (vigil.gnuplot run:finish); put
-        -- before the commands by vigil.plot
-        out[#out + 1] = { block = "$s" .. i, x = s.xs, y = s.ys, stream = true }
+        -- inline data for the plot command's '-', read from the arrays as gnuplot
+        -- reads it (vigil.gnuplot run:finish); put after the plot command by vigil.plot
+        out[#out + 1] = { x = s.xs, y = s.ys, stream = true }
       elseif s.xscan and s.yscan and (sorted or kind == "scatter") then
         -- columns read into C by vigil.plot.data, still in their order: a datablock
         -- part, reduced and written in C as gnuplot reads it (vigil.gnuplot run:finish)
@@ -148,8 +150,9 @@ local function plot(out, spec, series, kind, y2, axis, columns)
       if kind ~= "area" then
         style = "using 1:2 " .. style
       end
-      clauses[i] = ("$s%d %s lc %d%s title %s"):format(i, style, i, axes(y2, s),
-                                                      q(s.name, emit.MAX_LABEL))
+      local source = s.stream and "'-'" or "$s" .. i
+      clauses[i] = ("%s %s lc %d%s title %s"):format(source, style, i, axes(y2, s),
+                                                   q(s.name, emit.MAX_LABEL))
     end
   end
   if spec.labels then
