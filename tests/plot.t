@@ -121,6 +121,9 @@ like "$out" "plot sin\(x\) with linez" "gnuplot error: the program line"
 out=$($VIGIL -e 'plot.line{ x = {1, 2}, y = {3, 4}, out = "no-such-dir/x.png" }' 2>&1)
 status=$?
 like "$out" "cannot open file" "plot.line into a missing folder: gnuplot's message"
+like "$out" "
+  set output 'no-such-dir/x.png'
+stack traceback" "... and the program line as plot.script shows it (not the scratch file)"
 like "$out" "^[^ ]*: \(command line\):1: " "the error points at the caller's line"
 is "$status" 1 "a failed chart is a failure of the work (exit 1)"
 

@@ -170,9 +170,10 @@ local function draw(spec, kind, whole)
     f:write(text)
     f:close()
   end
-  local scratch
+  local scratch, shown
   if output_at then
     scratch = gnuplot.scratch_path(spec.out)
+    shown = program[output_at]
     program[output_at] = "set output " .. emit.quote(scratch, math.huge)
   end
   local ok, text = pcall(run.finish, run, program)
@@ -182,6 +183,10 @@ local function draw(spec, kind, whole)
     end
     if ok then
       return draw(spec, kind, true)
+    end
+    if scratch then -- the program line in the message as plot.script shows it
+      local ran = program[output_at]
+      text = tostring(text):gsub(ran:gsub("%p", "%%%0"), (shown:gsub("%%", "%%%%")))
     end
     emit.fail(text)
   end
