@@ -23,6 +23,7 @@
 #include "csvwrite.h"
 #include "host.h"
 #include "import_create.h"
+#include "tableinfo.h"
 
 #define CHUNK_SIZE      65536
 #define PROGRESS_MIN    ((unsigned long long)4 << 20)   /* files smaller get no bar */
@@ -357,16 +358,10 @@ static sqlite3 *open_db(const char *path, int replace)
     return db;
 }
 
-/* The database's schema version (PRAGMA schema_version), or -1 when it cannot be read. */
+/* The database's schema version, or -1 when it cannot be read. */
 static long long schema_version(sqlite3 *db)
 {
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
+    return tableinfo_int(db, "PRAGMA schema_version", NULL, -1);
 }
 
 /* Makes the loader for the import into an existing table, before the transaction, and

@@ -11,6 +11,7 @@
  * batches hold a bad record. */
 #include "csvcheck.h"
 #include "sqlscan.h"
+#include "tableinfo.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -84,18 +85,6 @@ static const char *rowid_name(sqlite3 *db, const char *table)
     return found;
 }
 
-/* True when ignore_check_constraints is on, or cannot be read. */
-static int checks_ignored(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int on = 1;
-    if (sqlite3_prepare_v2(db, "PRAGMA ignore_check_constraints", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        on = sqlite3_column_int(st, 0) != 0;
-    sqlite3_finalize(st);
-    return on;
-}
-
 /* Prepares sql (a sqlite3_malloc'd string, freed here; NULL when memory ran out) into
  * *st.  Returns 0 or -1. */
 static int prepare_owned(sqlite3 *db, char *sql, sqlite3_stmt **st)
@@ -113,7 +102,8 @@ struct csvcheck *csvcheck_new(sqlite3 *db, const char *table, const char *create
     const char *rid;
     char *cond;
     int n;
-    if (!create_sql || checks_ignored(db) || !(rid = rowid_name(db, table)))
+    if (!create_sql || tableinfo_int(db, "PRAGMA ignore_check_constraints", NULL, 1) != 0
+        || !(rid = rowid_name(db, table)))
         return NULL;
     col.cond = sqlite3_str_new(db);
     col.n = 0;

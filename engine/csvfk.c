@@ -48,23 +48,6 @@ struct csvfk {
     struct fkey *keys;
 };
 
-/* The integer the one-row, one-column query sql (with ?1 bound to arg, may be NULL)
- * returns, or fallback when it fails or returns no row. */
-static sqlite3_int64 query_int(sqlite3 *db, const char *sql, const char *arg,
-                               sqlite3_int64 fallback)
-{
-    sqlite3_stmt *st = NULL;
-    sqlite3_int64 v = fallback;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (arg)
-            sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-            v = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* True when the SQL text has the keyword DEFERRABLE (a foreign key that may be
  * deferred; NOT DEFERRABLE counts too, to keep the test simple). */
 static int mentions_deferrable(const char *sql)
@@ -85,12 +68,12 @@ static int table_allows(sqlite3 *db, const char *table)
 {
     char *sql;
     int ok;
-    if (query_int(db, "PRAGMA foreign_keys", NULL, 0) != 1 ||
-        query_int(db, "PRAGMA defer_foreign_keys", NULL, 1) != 0)
+    if (tableinfo_int(db, "PRAGMA foreign_keys", NULL, 0) != 1 ||
+        tableinfo_int(db, "PRAGMA defer_foreign_keys", NULL, 1) != 0)
         return 0;
     if (tableinfo_has_triggers(db, table))
         return 0;
-    if (query_int(db, "SELECT count(*) FROM main.sqlite_schema AS s, "
+    if (tableinfo_int(db, "SELECT count(*) FROM main.sqlite_schema AS s, "
                   "pragma_foreign_key_list(s.name) AS f WHERE s.type = 'table' AND "
                   "f.\"table\" = ?1 COLLATE NOCASE", table, 1) != 0)
         return 0;
@@ -111,7 +94,7 @@ static char *parent_rowid_key(sqlite3 *db, const char *parent, char **name)
     char *sql = tableinfo_sql(db, parent, name), *key = NULL;
     int n = 0;
     if (!sql || !*name || sqlite3_strnicmp(sql, "CREATE VIRTUAL", 14) == 0 ||
-        query_int(db, "SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'",
+        tableinfo_int(db, "SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'",
                   *name, 1) != 0) {
         sqlite3_free(sql);
         return NULL;
@@ -190,8 +173,8 @@ struct csvfk *csvfk_new(sqlite3 *db, const char *table, const struct csvcol *col
     int nkeys, ok = 1, rc;
     if (!table_allows(db, table))
         return NULL;
-    nkeys = (int)query_int(db, "SELECT count(*) FROM pragma_foreign_key_list(?1)", table, 0);
-    if (nkeys <= 0 || query_int(db, "SELECT count(DISTINCT id) FROM pragma_foreign_key_list(?1)",
+    nkeys = (int)tableinfo_int(db, "SELECT count(*) FROM pragma_foreign_key_list(?1)", table, 0);
+    if (nkeys <= 0 || tableinfo_int(db, "SELECT count(DISTINCT id) FROM pragma_foreign_key_list(?1)",
                                 table, 0) != nkeys)
         return NULL;    /* none, or one of several columns */
     f = calloc(1, sizeof *f);

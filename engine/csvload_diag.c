@@ -203,7 +203,6 @@ struct csvdiag *csvdiag_new(sqlite3 *db, const char *table, const struct csvcol 
                             int ncols)
 {
     struct csvdiag *d = calloc(1, sizeof *d);
-    sqlite3_stmt *st = NULL;
     if (!d)
         return NULL;
     d->db = db;
@@ -218,18 +217,8 @@ struct csvdiag *csvdiag_new(sqlite3 *db, const char *table, const struct csvcol 
     if (sql && sqlscan_checks(sql, add_check, d) < 0)
         d->oom = 1;
     sqlite3_free(sql);
-    if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        d->fk_on = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT strict FROM pragma_table_list(?1)", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            d->strict = sqlite3_column_int(st, 0);
-    }
-    sqlite3_finalize(st);
+    d->fk_on = (int)tableinfo_int(db, "PRAGMA foreign_keys", NULL, 0);
+    d->strict = (int)tableinfo_int(db, "SELECT strict FROM pragma_table_list(?1)", table, 0);
     if (d->oom) {
         csvdiag_free(d);
         return NULL;

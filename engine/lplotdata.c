@@ -39,6 +39,15 @@ static lua_Integer array_length(lua_State *L, int idx, int idx_n)
     return n;
 }
 
+/* Checks the arrays of a line, x at 1 and y at 2 (at least as long); returns #x. */
+static lua_Integer check_line(lua_State *L)
+{
+    lua_Integer n = array_length(L, 1, 0);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 2) >= n, 2, "fewer y than x values");
+    return n;
+}
+
 /* Pushes a new Column of n values (not yet read); the struct and the values live in
  * the one userdata. */
 static struct plotcolumn *new_column(lua_State *L, lua_Integer n)
@@ -347,9 +356,7 @@ static void buffer_put(void *ctx, const char *p, size_t n)
  * nil when a value is not a number, xs goes down (or holds NaN) or no y is finite. */
 static int inline_data(lua_State *L)
 {
-    lua_Integer n = array_length(L, 1, 0);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 2) >= n, 2, "fewer y than x values");
+    lua_Integer n = check_line(L);
     lua_settop(L, 2);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
@@ -424,9 +431,7 @@ static void push_kept(lua_State *L, int t, const size_t *keep, size_t count)
  * original ones (integers stay integers), in their order. */
 int plotdata_reduce_xy(lua_State *L)
 {
-    lua_Integer n = array_length(L, 1, 0);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 2) >= n, 2, "fewer y than x values");
+    lua_Integer n = check_line(L);
     double lo = luaL_checknumber(L, 3), hi = luaL_checknumber(L, 4);
     lua_Integer columns = luaL_checkinteger(L, 5);
     luaL_argcheck(L, columns >= 1 && columns <= 1000000, 5, "columns out of range");
@@ -488,9 +493,7 @@ static int line_pass_add(lua_State *L, struct line_pass *p, int base, int count,
  * at least as long as xs. */
 int plotdata_reduce_line(lua_State *L)
 {
-    lua_Integer n = array_length(L, 1, 0);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    luaL_argcheck(L, (lua_Integer)lua_rawlen(L, 2) >= n, 2, "fewer y than x values");
+    lua_Integer n = check_line(L);
     lua_Integer columns = luaL_checkinteger(L, 3);
     luaL_argcheck(L, columns >= 1 && columns <= 1000000, 3, "columns out of range");
     lua_settop(L, 3);

@@ -51,6 +51,24 @@ like() {
     fi
 }
 
+# import_killed TABLE DB COMMAND...: runs `$VIGIL import TABLE` into DB on a pipe (its
+# output in ./out and ./err) fed with COMMAND's output, then kills it with SIGKILL.
+# Once COMMAND is done the importer has read all but the pipe's last buffer, inside its
+# transaction, and waits for more.
+import_killed() {
+    _table=$1 _db=$2
+    shift 2
+    rm -f feed && mkfifo feed || return 1
+    $VIGIL import "$_table" feed --db "$_db" >out 2>err &
+    _pid=$!
+    exec 3>feed
+    "$@" >&3
+    kill -9 "$_pid"
+    wait "$_pid" 2>/dev/null
+    exec 3>&-
+    rm -f feed
+}
+
 # done_testing: prints the plan and exits non-zero when a test failed.
 done_testing() {
     echo "1..$TEST_N"

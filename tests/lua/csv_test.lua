@@ -1,6 +1,7 @@
 -- Tests of the vigil.csv module (run by tests/csv.t inside a temporary folder).
 package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
 local T = require "tap"
+local fixture = require "fixture"
 local vcsv = require "vigil.csv"
 
 -- Writes text to a file.
@@ -10,13 +11,7 @@ local function put(path, text)
   f:close()
 end
 
--- Reads a whole file.
-local function get(path)
-  local f = assert(io.open(path, "rb"))
-  local text = f:read("a")
-  f:close()
-  return text
-end
+local get = fixture.read
 
 T.ok(csv == vcsv, "the global csv is require 'vigil.csv'")
 

@@ -6,6 +6,7 @@
 local here = arg[0]:match("^(.*)/") or "."
 package.path = here .. "/?.lua;" .. package.path
 local T = require "tap"
+local fixture = require "fixture"
 local gnuplot = require "vigil.gnuplot"
 local emit = require "vigil.plot.emit"
 
@@ -174,12 +175,7 @@ end
 
 -- the chart: a random walk of N points, with and without the reduction
 local N, W, H = 200000, 800, 480
-local px, py, y, seed = {}, {}, 0, 99
-for i = 1, N do
-  seed = (seed * 1103515245 + 12345) % 2147483648
-  y = y + (seed >> 16) % 201 - 100
-  px[i], py[i] = i, y / 10
-end
+local px, py = fixture.walk(N, 99, 10)
 py[N // 3] = 0 / 0 -- a gap, which must stay visible
 local function spec(out, reduce)
   return { x = px, y = py, out = out, width = W, height = H, reduce = reduce, title = "walk" }

@@ -5,6 +5,7 @@
 local here = arg[0]:match("^(.*)/") or "."
 package.path = here .. "/?.lua;" .. package.path
 local T = require "tap"
+local fixture = require "fixture"
 local gnuplot = require "vigil.gnuplot"
 local xy = require "vigil.plot.xy"
 
@@ -37,12 +38,7 @@ T.is(gnuplot.inline_data(bx, by), inline_of(bx, by),
 -- read as they are sent; the program is the one of the columns read first
 -- (xy.STREAM_ABOVE = math.huge) but for where the points are
 local N = 30000
-local xs, ys, y, seed = {}, {}, 0, 3
-for i = 1, N do
-  seed = (seed * 1103515245 + 12345) % 2147483648
-  y = y + (seed >> 16) % 201 - 100
-  xs[i], ys[i] = i, y / 10
-end
+local xs, ys = fixture.walk(N, 3, 10)
 local function spec(out, extra)
   local s = { x = xs, y = ys, out = out, width = 400, height = 300, reduce = false, title = "walk" }
   for k, v in pairs(extra or {}) do
@@ -74,12 +70,7 @@ plot.line(spec("s.png"))
 xy.STREAM_ABOVE = math.huge
 plot.line(spec("r.png"))
 xy.STREAM_ABOVE = above
-local function bytes(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local bytes = fixture.read
 T.ok(#bytes("s.png") > 1000 and bytes("s.png") == bytes("r.png"),
      "the chart is the one of the columns read first, byte for byte")
 T.is(io.open(gnuplot.scratch_path("s.png")), nil, "no scratch file left beside the chart")

@@ -3,14 +3,10 @@
 local here = arg[0]:match("^(.*)/") or "."
 package.path = here .. "/?.lua;" .. package.path
 local T = require "tap"
+local fixture = require "fixture"
 local plot = require "vigil.plot"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = fixture.read
 
 -- quoting and numbers
 T.is(plot.quote("it's"), "'it''s'", "quote doubles '")

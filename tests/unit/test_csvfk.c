@@ -70,6 +70,88 @@ static int applies(const char *sql, const char *extra)
     return yes;
 }
 
+/* Schemas (NULL: fk_schema) and settings under which the checks stay SQLite's. */
+static const struct {
+    const char *schema, *extra, *name;
+} kept_by_sqlite[] = {
+    {NULL,
+     "PRAGMA foreign_keys=OFF",
+     "csvfk: foreign keys off: not"},
+    {NULL,
+     "PRAGMA defer_foreign_keys=ON",
+     "csvfk: deferred: not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id) "
+     "DEFERRABLE INITIALLY DEFERRED, n INTEGER)",
+     NULL,
+     "csvfk: DEFERRABLE: not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY ON CONFLICT IGNORE, "
+     "pid INTEGER REFERENCES p(id), n INTEGER)",
+     NULL,
+     "csvfk: an ON CONFLICT clause (an ignored row is not checked): not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, "
+     "pid INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 1 REFERENCES p(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: NOT NULL ON CONFLICT REPLACE (the value checked is not the one bound): not"},
+    {NULL,
+     "CREATE TRIGGER tr AFTER INSERT ON c BEGIN "
+     "INSERT INTO p(name) VALUES ('x'); END",
+     "csvfk: a trigger: not"},
+    {NULL,
+     "CREATE TEMP TRIGGER tr AFTER INSERT ON main.c BEGIN "
+     "SELECT 1; END",
+     "csvfk: a temp trigger: not"},
+    {NULL,
+     "CREATE TABLE g(c INTEGER REFERENCES c(id))",
+     "csvfk: the table is a parent: not"},
+    {"CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES c(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: its own parent: not"},
+    {"CREATE TABLE p(a INTEGER, b INTEGER, PRIMARY KEY (a, b));"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER, n INTEGER, "
+     "FOREIGN KEY (pid, n) REFERENCES p(a, b))",
+     NULL,
+     "csvfk: a key of two columns: not"},
+    {"CREATE TABLE p(id TEXT PRIMARY KEY);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: a TEXT parent key: not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY DESC);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: INTEGER PRIMARY KEY DESC (no rowid): not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY) WITHOUT ROWID;"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: a WITHOUT ROWID parent: not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY, u INTEGER UNIQUE);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(u), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: a UNIQUE parent column: not"},
+    {"CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES nope(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: no parent table: not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE VIEW v AS SELECT id FROM p;"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES v(id), "
+     "n INTEGER)",
+     NULL,
+     "csvfk: a view as parent: not"},
+    {"CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE q(code TEXT PRIMARY KEY);"
+     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
+     "n TEXT REFERENCES q(code))",
+     NULL,
+     "csvfk: one key of two not checkable: not (SQLite's checks are all or none)"},
+};
+
 /* When the checks are taken over, and when they stay SQLite's. */
 static void test_applies(void)
 {
@@ -82,54 +164,9 @@ static void test_applies(void)
     unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY);"
                     "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p, n INTEGER)",
                     NULL) == 1, "csvfk: REFERENCES p (its primary key): taken");
-    unit_ok(applies(fk_schema, "PRAGMA foreign_keys=OFF") == 0, "csvfk: foreign keys off: not");
-    unit_ok(applies(fk_schema, "PRAGMA defer_foreign_keys=ON") == 0, "csvfk: deferred: not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id) "
-                    "DEFERRABLE INITIALLY DEFERRED, n INTEGER)", NULL) == 0,
-            "csvfk: DEFERRABLE: not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY ON CONFLICT IGNORE, "
-                    "pid INTEGER REFERENCES p(id), n INTEGER)", NULL) == 0,
-            "csvfk: an ON CONFLICT clause (an ignored row is not checked): not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, "
-                    "pid INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 1 REFERENCES p(id), "
-                    "n INTEGER)", NULL) == 0,
-            "csvfk: NOT NULL ON CONFLICT REPLACE (the value checked is not the one bound): not");
-    unit_ok(applies(fk_schema, "CREATE TRIGGER tr AFTER INSERT ON c BEGIN "
-                    "INSERT INTO p(name) VALUES ('x'); END") == 0, "csvfk: a trigger: not");
-    unit_ok(applies(fk_schema, "CREATE TEMP TRIGGER tr AFTER INSERT ON main.c BEGIN "
-                    "SELECT 1; END") == 0, "csvfk: a temp trigger: not");
-    unit_ok(applies(fk_schema, "CREATE TABLE g(c INTEGER REFERENCES c(id))") == 0,
-            "csvfk: the table is a parent: not");
-    unit_ok(applies("CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES c(id), "
-                    "n INTEGER)", NULL) == 0, "csvfk: its own parent: not");
-    unit_ok(applies("CREATE TABLE p(a INTEGER, b INTEGER, PRIMARY KEY (a, b));"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER, n INTEGER, "
-                    "FOREIGN KEY (pid, n) REFERENCES p(a, b))", NULL) == 0,
-            "csvfk: a key of two columns: not");
-    unit_ok(applies("CREATE TABLE p(id TEXT PRIMARY KEY);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
-                    "n INTEGER)", NULL) == 0, "csvfk: a TEXT parent key: not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY DESC);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
-                    "n INTEGER)", NULL) == 0, "csvfk: INTEGER PRIMARY KEY DESC (no rowid): not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY) WITHOUT ROWID;"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
-                    "n INTEGER)", NULL) == 0, "csvfk: a WITHOUT ROWID parent: not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY, u INTEGER UNIQUE);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(u), "
-                    "n INTEGER)", NULL) == 0, "csvfk: a UNIQUE parent column: not");
-    unit_ok(applies("CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES nope(id), "
-                    "n INTEGER)", NULL) == 0, "csvfk: no parent table: not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE VIEW v AS SELECT id FROM p;"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES v(id), "
-                    "n INTEGER)", NULL) == 0, "csvfk: a view as parent: not");
-    unit_ok(applies("CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE q(code TEXT PRIMARY KEY);"
-                    "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p(id), "
-                    "n TEXT REFERENCES q(code))", NULL) == 0,
-            "csvfk: one key of two not checkable: not (SQLite's checks are all or none)");
+    for (size_t k = 0; k < sizeof kept_by_sqlite / sizeof kept_by_sqlite[0]; k++)
+        unit_ok(applies(kept_by_sqlite[k].schema ? kept_by_sqlite[k].schema : fk_schema,
+                        kept_by_sqlite[k].extra) == 0, "%s", kept_by_sqlite[k].name);
     if (!db)
         return;
     child_cols(cols, CSVK_TEXT, 0, NULL);

@@ -93,7 +93,7 @@ local function build(spec, kind, whole)
   header_lines(out, spec)
   out[#out + 1] = "set encoding utf8"
   local format, cols = frame.output(spec, out)
-  local output = format ~= "dumb" and format ~= "sixel" and out[#out] or nil
+  local output = format ~= "dumb" and format ~= "sixel" and out[#out] or nil -- set output
   chart.max_ticks = format == "dumb" and math.max(2, cols // 11) or 16
   chart.columns = frame.columns(spec)
   if chart.axis then
@@ -101,7 +101,7 @@ local function build(spec, kind, whole)
   end
   frame.titles(out, spec, chart.nseries, format, y2)
   chart_kind.write(out, spec, chart, kind, y2)
-  if format ~= "dumb" and format ~= "sixel" then
+  if output then
     out[#out + 1] = "unset output"
   end
   local program, streams, output_at = {}, {}, nil

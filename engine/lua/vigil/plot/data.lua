@@ -112,8 +112,11 @@ function data.collect(spec, reduce, stream_above)
     local xscan -- read when a series needs it; false: not numbers alone
     for _, pair in ipairs(named) do
       local s = get(pair[1])
-      if reduce and #s.xs == 0 and type(pair[2]) == "table" and #pair[2] == #spec.x
-         and #spec.x > reduce.above then
+      -- a new series whose y column is as long as x and longer than `above`
+      local function long(above)
+        return #s.xs == 0 and type(pair[2]) == "table" and #pair[2] == #spec.x and #spec.x > above
+      end
+      if reduce and long(reduce.above) then
         local kx, ky, lo, hi, xfinite, yfinite = gnuplot.reduce_line(spec.x, pair[2], reduce.columns)
         if kx then
           s.xs, s.ys, s.kept = spec.x, pair[2], { x = kx, y = ky }
@@ -122,8 +125,7 @@ function data.collect(spec, reduce, stream_above)
           goto next_series
         end
       end
-      if stream_above and #s.xs == 0 and type(pair[2]) == "table" and #pair[2] == #spec.x
-         and #spec.x > stream_above then
+      if stream_above and long(stream_above) then
         local n = #spec.x
         local first, last = spec.x[1], spec.x[n]
         if math.type(first) and math.type(last) and first <= last then
